@@ -1,0 +1,53 @@
+"""The notification outbox: every message is a row before it is sent, and stays one after."""
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import JSON, Column, Index, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from models.types import UTCDateTime, utcnow
+
+
+class OutboxStatus(StrEnum):
+    pending = "pending"
+    sending = "sending"
+    sent = "sent"
+    failed = "failed"
+    deferred = "deferred"
+
+
+class OutboxMessage(SQLModel, table=True):
+    """One message to one recipient on one channel, keyed so that it can only exist once."""
+
+    __table_args__ = (
+        UniqueConstraint("plan", "year", "unit_code", "milestone", "step", "channel", "recipient"),
+        Index("ix_outbox_due", "status", "next_attempt_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    plan: str
+    year: int
+    unit_code: str
+    milestone: str
+    step: str
+    channel: str  # email | zalo
+    recipient: str  # email address, 84xxxxxxxxx phone (ZNS) or zalo user_id (OA)
+    recipient_name: str = ""
+    kind: str  # template kind: launch, reminder, deadline_day, escalation_head, ...
+    subject: str
+    body_text: str
+    body_html: str | None = None
+    payload: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    fallback_email: str | None = None
+    message_id: str
+    status: OutboxStatus = Field(default=OutboxStatus.pending)
+    attempts: int = 0
+    next_attempt_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False))
+    last_error: str | None = None
+    provider_id: str | None = None
+    claimed_by: str | None = None
+    claimed_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime))
+    created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False))
+    sent_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime))

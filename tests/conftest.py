@@ -1,0 +1,65 @@
+"""Shared fixtures: a migrated database on SQLite and on PostgreSQL, emptied before each test."""
+
+import os
+import uuid
+from collections.abc import Iterator
+
+import psycopg
+import pytest
+from sqlalchemy import Engine, text
+from sqlmodel import SQLModel
+
+import models  # noqa: F401
+from models.db import make_engine
+from models.migrate import upgrade
+
+PG_ADMIN_URL = os.environ.get("THIDUA_TEST_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
+
+
+@pytest.fixture(scope="session")
+def pg_url() -> Iterator[str]:
+    """A fresh PostgreSQL database for this test session, dropped at the end."""
+    name = f"thidua_test_{uuid.uuid4().hex[:10]}"
+    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    base = PG_ADMIN_URL.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://", 1)
+    yield f"{base}/{name}"
+    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="session")
+def sqlite_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'thidua.db'}"
+
+
+@pytest.fixture(scope="session")
+def _engines(sqlite_url: str, pg_url: str) -> Iterator[dict[str, Engine]]:
+    engines = {"sqlite": make_engine(sqlite_url), "postgresql": make_engine(pg_url)}
+    for engine in engines.values():
+        upgrade(engine)
+    yield engines
+    for engine in engines.values():
+        engine.dispose()
+
+
+def _empty(engine: Engine) -> None:
+    with engine.begin() as conn:
+        for table in reversed(SQLModel.metadata.sorted_tables):
+            conn.execute(text(f'DELETE FROM "{table.name}"'))
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def engine(request: pytest.FixtureRequest, _engines: dict[str, Engine]) -> Engine:
+    """An empty, migrated database; every test using it runs on SQLite and on PostgreSQL."""
+    engine = _engines[request.param]
+    _empty(engine)
+    return engine
+
+
+@pytest.fixture
+def sqlite_engine(_engines: dict[str, Engine]) -> Engine:
+    """An empty, migrated SQLite database, for tests where the backend does not matter."""
+    engine = _engines["sqlite"]
+    _empty(engine)
+    return engine

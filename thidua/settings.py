@@ -1,0 +1,53 @@
+"""All configuration in one place, read from the environment and `.env` (prefix THIDUA_)."""
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+TIMEZONE = "Asia/Ho_Chi_Minh"
+
+
+class Settings(BaseSettings):
+    """Runtime settings; `DATABASE_URL` is also accepted without the prefix."""
+
+    model_config = SettingsConfigDict(env_prefix="THIDUA_", env_file=".env", extra="ignore")
+
+    data_dir: Path = Path("data")
+    database_url: str | None = None
+    plans_dir: Path = Path("plans")
+    templates_dir: Path | None = None
+
+    smtp_host: str = "127.0.0.1"
+    smtp_port: int = 1025
+    smtp_username: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_tls: str = "none"  # none | starttls | implicit
+    smtp_timeout_s: float = 20.0
+    smtp_connections: int = 4
+    mail_from: str = "Thi đua CCHC <thidua@localhost>"
+
+    zalo_oa_id: str = "demo-oa"
+    zalo_app_id: str = "demo-app"
+    zalo_app_secret: SecretStr | None = None
+    zalo_oauth_url: str = "https://oauth.zaloapp.com"
+    zalo_openapi_url: str = "https://openapi.zalo.me"
+    zalo_business_url: str = "https://business.openapi.zalo.me"
+    zalo_zns_template_id: str | None = None
+
+    def resolved_database_url(self) -> str:
+        """The database URL: THIDUA_DATABASE_URL, DATABASE_URL, or a SQLite file in the data dir."""
+        import os
+
+        url = self.database_url or os.environ.get("DATABASE_URL")
+        if url:
+            return url
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        return f"sqlite:///{(self.data_dir / 'thidua.db').resolve()}"
+
+
+@lru_cache
+def get_settings() -> Settings:
+    """The process-wide settings (tests build their own `Settings`)."""
+    return Settings()
