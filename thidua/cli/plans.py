@@ -1,0 +1,77 @@
+"""`thidua plan check` and `thidua calendar`: validate plan files and show a year's milestones."""
+
+import json
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from thidua.cli.errors import fail
+from thidua.errors import InputError, InvalidInput
+from thidua.plan.load import load_plan
+from thidua.plan.schedule import milestones_for_year
+from thidua.vi import ddmmyyyy, long_date
+
+plan_app = typer.Typer(no_args_is_help=True, help="Kế hoạch thi đua: kiểm tra tệp kế hoạch.")
+
+
+@plan_app.command("check")
+def check(files: Annotated[list[Path], typer.Argument(help="Các tệp kế hoạch YAML")]) -> None:
+    """Kiểm tra tệp kế hoạch; báo mọi lỗi cùng lúc (mã thoát 2 nếu có lỗi)."""
+    errors: list[InputError] = []
+    for path in files:
+        try:
+            plan = load_plan(path)
+        except InvalidInput as exc:
+            errors += exc.errors
+            continue
+        typer.echo(
+            f"{path}: hợp lệ — {plan.code} · {plan.issuer} · "
+            f"{ddmmyyyy(plan.period.start)}–{ddmmyyyy(plan.period.end)} · "
+            f"{len(plan.groups)} nhóm đơn vị, {len(plan.milestones)} mốc, {len(plan.awards)} hình thức khen thưởng"
+        )
+    if errors:
+        raise fail(InvalidInput(errors))
+
+
+def calendar(
+    file: Annotated[Path, typer.Argument(help="Tệp kế hoạch YAML")],
+    year: Annotated[int, typer.Option("--year", help="Năm của chu kỳ")],
+    par_announcement: Annotated[
+        str | None, typer.Option("--par-announcement", help="Ngày công bố Chỉ số CCHC (YYYY-MM-DD)")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="In JSON")] = False,
+) -> None:
+    """Các mốc của một năm: ngày danh nghĩa, ngày hiệu lực, thứ, trạng thái và quy tắc áp dụng."""
+    try:
+        plan = load_plan(file)
+        admin = {"par_announcement": _option_date(par_announcement)} if par_announcement else {}
+    except InvalidInput as exc:
+        raise fail(exc) from None
+    if year not in plan.cycle_years:
+        raise fail(
+            InvalidInput([InputError(str(file), "--year", year, f"kế hoạch chỉ có các năm {plan.cycle_years[0]}–{plan.cycle_years[-1]}")])
+        )
+    milestones = milestones_for_year(plan, year, admin_dates=admin)
+    if as_json:
+        typer.echo(
+            json.dumps(
+                {"plan": plan.code, "year": year, "milestones": [m.as_json() for m in milestones]}, ensure_ascii=False
+            )
+        )
+        return
+    typer.echo(f"{plan.title}\nChu kỳ năm {year} — {plan.issuer}\n")
+    for m in milestones:
+        when = long_date(m.date) if m.date else "chưa xác định"
+        typer.echo(f"• {m.label} [{m.kind}] — {when} ({'đã lên lịch' if m.status == 'scheduled' else 'chờ'})")
+        typer.echo(f"    {m.rule}")
+
+
+def _option_date(text: str) -> date:
+    from thidua.dateparse import parse_date
+
+    try:
+        return parse_date(text)
+    except ValueError as exc:
+        raise InvalidInput([InputError("(dòng lệnh)", "--par-announcement", text, str(exc))]) from None

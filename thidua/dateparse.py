@@ -1,0 +1,44 @@
+"""Parse the dates people write (`30/11/2025`, `2025-11-30`, `30/11`) with reasons in plain Vietnamese."""
+
+import calendar
+import re
+from datetime import date
+
+_DMY = re.compile(r"^\s*(\d{1,2})/(\d{1,2})/(\d{4})\s*$")
+_ISO = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})\s*$")
+_DM = re.compile(r"^\s*(\d{1,2})/(\d{1,2})\s*$")
+
+
+def _check(year: int, month: int, day: int) -> date:
+    if not 1 <= month <= 12:
+        raise ValueError(f"tháng phải từ 1 đến 12, không có tháng {month}")
+    last = calendar.monthrange(year, month)[1]
+    if not 1 <= day <= last:
+        if month == 2:
+            raise ValueError(f"tháng 2 năm {year} chỉ có {last} ngày")
+        raise ValueError(f"tháng {month} chỉ có {last} ngày")
+    return date(year, month, day)
+
+
+def parse_date(value: object) -> date:
+    """A date from `dd/mm/yyyy`, ISO `yyyy-mm-dd` or a `date`; ValueError says why not."""
+    if isinstance(value, date):
+        return value
+    text = str(value)
+    if m := _DMY.match(text):
+        return _check(int(m[3]), int(m[2]), int(m[1]))
+    if m := _ISO.match(text):
+        return _check(int(m[1]), int(m[2]), int(m[3]))
+    raise ValueError("ngày phải viết dạng dd/mm/yyyy (ví dụ 30/11/2025) hoặc yyyy-mm-dd")
+
+
+def parse_day_month(value: object) -> tuple[int, int]:
+    """A yearly `dd/mm` as (day, month); 29/02 is refused since it does not occur every year."""
+    m = _DM.match(str(value))
+    if not m:
+        raise ValueError("ngày hằng năm phải viết dạng dd/mm (ví dụ 30/11)")
+    day, month = int(m[1]), int(m[2])
+    if (day, month) == (29, 2):
+        raise ValueError("29/02 không có ở mọi năm; hãy chọn 28/02 hoặc 01/03")
+    _check(2001, month, day)
+    return day, month

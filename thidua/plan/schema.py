@@ -1,0 +1,301 @@
+"""The plan file as typed data: identity, period, units, milestones with date rules, ladders, dossier, awards.
+
+Every rule a plan states is data here; no plan needs code of its own.
+"""
+
+from datetime import date
+from enum import StrEnum
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+
+from thidua.dateparse import parse_date, parse_day_month
+
+PlanDate = Annotated[date, BeforeValidator(parse_date)]
+DayMonth = Annotated[tuple[int, int], BeforeValidator(parse_day_month)]
+Code = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]*$")]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class Roll(StrEnum):
+    """What happens when a date falls on a day off."""
+
+    next_working_day = "next_working_day"  # Civil Code 2015 art. 148: the limit ends on the next working day
+    previous_working_day = "previous_working_day"  # "at least N days before": keep the guarantee
+    none = "none"
+
+
+class Contact(Strict):
+    name: str
+    email: str | None = None
+    phone: str | None = None
+
+
+class StandingAgency(Contact):
+    """The agency that runs the movement; `chairman` receives the last escalation report."""
+
+    chairman: Contact | None = None
+
+
+class Period(Strict):
+    start: PlanDate
+    end: PlanDate
+
+    @model_validator(mode="after")
+    def _ordered(self) -> "Period":
+        if self.end < self.start:
+            raise ValueError("ngày kết thúc (end) trước ngày bắt đầu (start)")
+        return self
+
+
+class Group(Strict):
+    code: Code
+    name: str
+
+
+class Participants(Strict):
+    collectives: list[Code] = []
+    individuals: list[Code] = []
+
+
+# --- date rules ------------------------------------------------------------------------------
+
+
+class YearlyRule(Strict):
+    """The same day every year, e.g. 30/11; `inclusive: false` reads "trước ngày 30/11" as ending 29/11."""
+
+    type: Literal["yearly"]
+    day: DayMonth
+    year_offset: int = 0
+    inclusive: bool = True
+
+
+class FixedRule(Strict):
+    """One calendar date; it belongs to the cycle of `cycle_year` (default: the date's year)."""
+
+    type: Literal["fixed"]
+    date: PlanDate
+    cycle_year: int | None = None
+
+
+class OffsetRule(Strict):
+    """N calendar or working days after (`days` > 0) or before (`days` < 0) another milestone."""
+
+    type: Literal["offset"]
+    from_: Code = Field(alias="from")
+    days: int
+    count: Literal["calendar", "working"] = "calendar"
+
+
+class WindowRule(Strict):
+    """A window such as quarter I of the next year, with the default day chosen inside it."""
+
+    type: Literal["window"]
+    start: DayMonth
+    end: DayMonth
+    year_offset: int = 0
+    default: Literal["first_working_day", "last_working_day"] | DayMonth = "first_working_day"
+    name: str | None = None  # e.g. "quý I năm sau"
+
+
+class CycleStartRule(Strict):
+    """The opening of a cycle: the plan's start in its first year, 1 January in the following years."""
+
+    type: Literal["cycle_start"]
+
+
+class AdminRule(Strict):
+    """A date an administrator sets each year (e.g. the PAR INDEX announcement); pending until then."""
+
+    type: Literal["admin"]
+    expected: str | None = None  # what the plan says about it, shown while pending
+
+
+DateRule = Annotated[
+    YearlyRule | FixedRule | OffsetRule | WindowRule | CycleStartRule | AdminRule, Field(discriminator="type")
+]
+
+
+class Milestone(Strict):
+    kind: Code
+    label: str
+    rule: DateRule
+    roll: Roll | None = None  # default: next; previous for "N days before"; none for admin dates
+    occurs: Literal["every_year", "final_year"] = "every_year"
+    chase: bool = False  # reminders before and escalations after this milestone
+    source: str | None = None  # the section of the plan text
+
+    @property
+    def effective_roll(self) -> Roll:
+        if self.roll is not None:
+            return self.roll
+        if isinstance(self.rule, AdminRule):
+            return Roll.none
+        if isinstance(self.rule, OffsetRule) and self.rule.days < 0:
+            return Roll.previous_working_day
+        return Roll.next_working_day
+
+
+# --- chasing ---------------------------------------------------------------------------------
+
+
+class Reminders(Strict):
+    """Calendar days before the chased deadline on which the focal point is reminded (0 = the day)."""
+
+    before_days: list[Annotated[int, Field(ge=0, le=90)]] = [14, 7, 3, 1, 0]
+    working_days_only: bool = True
+
+
+class EscalationTarget(StrEnum):
+    unit_head = "unit_head"
+    standing_agency = "standing_agency"
+    chairman = "chairman"
+
+
+class EscalationStep(Strict):
+    after_working_days: Annotated[int, Field(ge=1, le=60)]
+    to: EscalationTarget
+
+
+DEFAULT_ESCALATIONS = [
+    EscalationStep(after_working_days=1, to=EscalationTarget.unit_head),
+    EscalationStep(after_working_days=3, to=EscalationTarget.standing_agency),
+    EscalationStep(after_working_days=5, to=EscalationTarget.chairman),
+]
+
+
+class Channel(StrEnum):
+    email = "email"
+    zalo = "zalo"
+
+
+# --- dossier, eligibility, awards ------------------------------------------------------------
+
+
+class NomineeKind(StrEnum):
+    collective = "collective"
+    individual = "individual"
+
+
+class Document(Strict):
+    code: Code
+    name: str
+    for_: list[NomineeKind] = Field(alias="for", default=[NomineeKind.collective, NomineeKind.individual])
+    form: str | None = None  # e.g. "Mẫu số 08, Phụ lục Nghị định 98/2023/NĐ-CP"
+    required_for_awards: list[Code] | None = None  # only needed for these award forms
+
+
+class Discipline(StrEnum):
+    """Disciplinary measures, mildest first."""
+
+    none = "none"
+    khien_trach = "khien_trach"
+    canh_cao = "canh_cao"
+    giang_chuc = "giang_chuc"
+    cach_chuc = "cach_chuc"
+    buoc_thoi_viec = "buoc_thoi_viec"
+
+
+class ParIndexMin(Strict):
+    criterion: Literal["par_index_min"]
+    value: Annotated[float, Field(ge=0, le=100)]
+
+
+class InitiativesMin(Strict):
+    criterion: Literal["initiatives_min"]
+    value: Annotated[int, Field(ge=0)]
+
+
+class NoDisciplineFrom(Strict):
+    criterion: Literal["no_discipline_from"]
+    value: Discipline
+
+
+class DossierComplete(Strict):
+    criterion: Literal["dossier_complete"]
+
+
+class OnTime(Strict):
+    criterion: Literal["on_time"]
+
+
+Criterion = Annotated[
+    ParIndexMin | InitiativesMin | NoDisciplineFrom | DossierComplete | OnTime, Field(discriminator="criterion")
+]
+
+
+class Eligibility(Strict):
+    collective: list[Criterion] = []
+    individual: list[Criterion] = []
+    late_dossier: Literal["not_eligible", "eligible_with_note"] = "not_eligible"
+
+
+class Quota(Strict):
+    """How many of an award: in total (`min`..`max`), per group, or per unit (doubled for the excellent group)."""
+
+    max: Annotated[int, Field(ge=1)] | None = None
+    min: Annotated[int, Field(ge=0)] = 0
+    per_group: Annotated[int, Field(ge=1)] | None = None
+    per_unit: Annotated[int, Field(ge=1)] | None = None
+    per_unit_excellent: Annotated[int, Field(ge=1)] | None = None
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> "Quota":
+        if sum(x is not None for x in (self.max, self.per_group, self.per_unit)) != 1:
+            raise ValueError("chỉ tiêu phải ghi đúng một trong: max, per_group, per_unit")
+        if self.max is not None and self.min > self.max:
+            raise ValueError("min lớn hơn max")
+        return self
+
+
+class Award(Strict):
+    form: Code  # co_thi_dua, bang_khen, giay_khen
+    name: str
+    grantor: str
+    nominee: NomineeKind
+    groups: list[Code] | None = None  # None: every participating group
+    quota: Quota
+    source: str | None = None
+
+
+# --- the plan --------------------------------------------------------------------------------
+
+
+class CalendarChanges(Strict):
+    extra_days_off: list[PlanDate] = []
+    extra_working_days: list[PlanDate] = []
+
+
+class Plan(Strict):
+    code: Code
+    title: str
+    issuer: str
+    number: str | None = None
+    issued_on: PlanDate | None = None
+    place: str | None = None
+    period: Period
+    standing_agency: StandingAgency
+    groups: list[Group]
+    participants: Participants
+    milestones: list[Milestone]
+    reminders: Reminders = Reminders()
+    escalations: list[EscalationStep] = DEFAULT_ESCALATIONS
+    documents: list[Document]
+    eligibility: Eligibility = Eligibility()
+    awards: list[Award] = []
+    channels: list[Channel] = [Channel.email, Channel.zalo]
+    calendar: CalendarChanges = CalendarChanges()
+
+    @property
+    def group_names(self) -> dict[str, str]:
+        return {g.code: g.name for g in self.groups}
+
+    @property
+    def cycle_years(self) -> range:
+        return range(self.period.start.year, self.period.end.year + 1)
+
+    def milestone(self, kind: str) -> Milestone | None:
+        return next((m for m in self.milestones if m.kind == kind), None)
