@@ -1,0 +1,133 @@
+"""`thidua units`: import a plan's unit directory from CSV/XLSX and list it."""
+
+import json
+from datetime import date
+from itertools import groupby
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from models.db import session_scope
+from models.units import Unit
+from thidua.cli.errors import fail
+from thidua.errors import InputError, InvalidInput
+from thidua.units import BadValue, ImportReport, import_units, list_units, parse_date, unit_json
+from thidua.vi import ddmmyyyy
+
+units_app = typer.Typer(no_args_is_help=True, help="Danh mục đơn vị tham gia của kế hoạch.")
+
+PlanOption = Annotated[str | None, typer.Option("--plan", help="Mã kế hoạch, ví dụ loc-ninh-2024-2025.")]
+
+
+def plan_groups(plan_code: str) -> dict[str, str]:
+    """The group codes of a plan → their Vietnamese names; raises InvalidInput for an unknown plan."""
+    # TODO(lead): read from thidua.plan
+    groups = {
+        "loc-ninh-2024-2025": {
+            "co-quan-chuyen-mon": "Cơ quan chuyên môn thuộc UBND huyện",
+            "ubnd-xa": "UBND các xã, thị trấn",
+        },
+        "dong-thap-2021-2025": {
+            "so-nganh": "Sở, ngành tỉnh",
+            "ubnd-huyen": "UBND các huyện, thành phố",
+            "ubnd-xa": "UBND các xã, phường, thị trấn",
+        },
+        "can-tho-vpub-2019": {"phong-ban": "Phòng, bộ phận thuộc Văn phòng UBND thành phố"},
+        "mo-lao-2023": {"ban-nganh": "Ban, ngành, đoàn thể, bộ phận chuyên môn thuộc UBND phường"},
+    }.get(plan_code)
+    if groups is None:
+        raise InvalidInput([InputError("--plan", "mã kế hoạch", plan_code, "không có kế hoạch với mã này")])
+    return groups
+
+
+def _plan_of(path: Path, plan: str | None) -> tuple[str, dict[str, str]]:
+    """The plan code and its groups: `--plan`, or else the file's stem when it is a plan code."""
+    if plan is not None:
+        return plan, plan_groups(plan)
+    try:
+        return path.stem, plan_groups(path.stem)
+    except InvalidInput:
+        reason = "tên tệp không phải mã của một kế hoạch; hãy ghi rõ --plan MÃ_KẾ_HOẠCH"
+        raise InvalidInput([InputError(str(path), "--plan", path.stem, reason)]) from None
+
+
+def _summary(report: ImportReport) -> list[str]:
+    """The Vietnamese lines that tell what an import did."""
+    lines = [
+        f"Đã nhập {report.total} đơn vị vào danh mục kế hoạch {report.plan}: {len(report.added)} thêm mới, "
+        f"{len(report.updated)} cập nhật, {len(report.unchanged)} không đổi."
+    ]
+    if report.updated:
+        lines.append(f"Cập nhật: {', '.join(report.updated)}.")
+    if report.absent:
+        lines.append(f"{len(report.absent)} đơn vị không có trong tệp (vẫn giữ trong danh mục): {', '.join(report.absent)}.")
+    return lines
+
+
+@units_app.command("import")
+def import_command(
+    file: Annotated[Path, typer.Argument(help="Tệp .csv (UTF-8) hoặc .xlsx, dòng đầu là tên cột.")],
+    plan: PlanOption = None,
+) -> None:
+    """Nhập danh mục đơn vị: cả tệp hợp lệ mới ghi, nhập lại cùng tệp không thay đổi gì."""
+    try:
+        code, groups = _plan_of(file, plan)
+        with session_scope() as session:
+            report = import_units(session, file, code, groups)
+    except InvalidInput as error:
+        raise fail(error) from None
+    for line in _summary(report):
+        typer.echo(line)
+
+
+def _as_of_date(text: str | None) -> date | None:
+    """The `--as-of` date; raises InvalidInput in the CLI's error format."""
+    if text is None:
+        return None
+    try:
+        return parse_date(text)
+    except BadValue as error:
+        raise InvalidInput([InputError("--as-of", "ngày", text, str(error))]) from None
+
+
+def _validity(unit: Unit) -> str:
+    """`từ 01/07/2024 đến 30/06/2025, sáp nhập vào X`, or "" for a unit valid throughout."""
+    start = f"từ {ddmmyyyy(unit.valid_from)}" if unit.valid_from else ""
+    end = f"đến {ddmmyyyy(unit.valid_to)}" if unit.valid_to else ""
+    merge = f"sáp nhập vào {unit.merged_into}" if unit.merged_into else ""
+    return ", ".join(filter(None, [" ".join(filter(None, [start, end])), merge]))
+
+
+def _print_table(units: list[Unit]) -> None:
+    """Units by plan, one line each: code, name, group and validity."""
+    for plan, in_plan in groupby(units, key=lambda unit: unit.plan):
+        rows = list(in_plan)
+        typer.echo(f"Kế hoạch {plan} — {len(rows)} đơn vị")
+        width = max(len(unit.code) for unit in rows)
+        for unit in rows:
+            validity = _validity(unit)
+            typer.echo(f"  {unit.code:<{width}}  {unit.name} [{unit.group}]" + (f" ({validity})" if validity else ""))
+
+
+@units_app.command("list")
+def list_command(
+    plan: PlanOption = None,
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", metavar="YYYY-MM-DD", help="Chỉ các đơn vị còn tồn tại vào ngày này.")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="In một mảng JSON, ngày theo ISO.")] = False,
+) -> None:
+    """Liệt kê đơn vị của một kế hoạch (hoặc của mọi kế hoạch)."""
+    try:
+        day = _as_of_date(as_of)
+    except InvalidInput as error:
+        raise fail(error) from None
+    with session_scope() as session:
+        units = list_units(session, plan, day)
+    if as_json:
+        typer.echo(json.dumps([unit_json(unit) for unit in units], ensure_ascii=False, indent=2))
+    elif units:
+        _print_table(units)
+    else:
+        typer.echo("Không có đơn vị nào.")
