@@ -11,7 +11,7 @@ _DM = re.compile(r"^\s*(\d{1,2})/(\d{1,2})\s*$")
 
 def _check(year: int, month: int, day: int) -> date:
     if not 1 <= month <= 12:
-        raise ValueError(f"tháng phải từ 1 đến 12, không có tháng {month}")
+        raise ValueError(f"không có tháng {month}; tháng phải từ 1 đến 12")
     last = calendar.monthrange(year, month)[1]
     if not 1 <= day <= last:
         if month == 2:

@@ -1,6 +1,5 @@
 """A plan's unit directory: read a CSV or XLSX file, validate every cell, then upsert all or nothing."""
 
-import calendar
 import csv
 import io
 import re
@@ -20,6 +19,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 from sqlmodel import Session, select
 
 from models.units import Unit
+from thidua import dateparse
 from thidua.errors import InputError, InvalidInput
 from thidua.vi import ddmmyyyy
 
@@ -67,30 +67,15 @@ class _Problem(NamedTuple):
 
 # --- cell values --------------------------------------------------------------------------------
 
-_ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
-_VN_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
 _PHONE_CHARS = re.compile(r"[\d\s.()+-]+")
 
 
 def parse_date(value: Cell) -> date:
     """A date from a date cell, `dd/mm/yyyy` or `yyyy-mm-dd`; raises BadValue naming what is wrong."""
-    if isinstance(value, date):
-        return value
-    if match := _ISO_DATE.fullmatch(value):
-        year, month, day = map(int, match.groups())
-    elif match := _VN_DATE.fullmatch(value):
-        day, month, year = map(int, match.groups())
-    else:
-        raise BadValue("ngày phải có dạng dd/mm/yyyy hoặc yyyy-mm-dd")
-    if not 1900 <= year <= 2100:
-        raise BadValue(f"năm {year} không hợp lệ")
-    if not 1 <= month <= 12:
-        raise BadValue(f"không có tháng {month}; tháng phải từ 1 đến 12")
-    last = calendar.monthrange(year, month)[1]
-    if not 1 <= day <= last:
-        month_name = f"tháng 2 năm {year}" if month == 2 else f"tháng {month}"
-        raise BadValue(f"{month_name} chỉ có {last} ngày")
-    return date(year, month, day)
+    try:
+        return dateparse.parse_date(value)
+    except ValueError as exc:
+        raise BadValue(str(exc)) from None
 
 
 def normalize_phone(text: str) -> str:
@@ -199,12 +184,17 @@ def _xlsx_rows(path: Path) -> list[list[object]]:
 _READERS: dict[str, Callable[[Path], list[list[object]]]] = {".csv": _csv_rows, ".xlsx": _xlsx_rows}
 
 
+def require_file(path: Path) -> None:
+    """Raise InvalidInput when `path` is not an existing file."""
+    if not path.is_file():
+        raise InvalidInput([InputError(str(path), "tệp", str(path), "không tìm thấy tệp")])
+
+
 def _read_cells(path: Path) -> list[list[Cell]]:
     """Every row of the file (the first sheet of a workbook) as cells; raises InvalidInput."""
     file = str(path)
+    require_file(path)
     try:
-        if not path.is_file():
-            raise BadValue("không tìm thấy tệp")
         reader = _READERS.get(path.suffix.lower())
         if reader is None:
             raise BadValue("chỉ nhận tệp .csv hoặc .xlsx")
@@ -224,8 +214,17 @@ def _header_errors(file: str, header: list[Cell]) -> list[InputError]:
         elif header.index(name) < index - 1:
             errors.append(InputError(file, where, name, "cột bị lặp lại"))
     missing = [name for name in COLUMNS if name not in header]
-    errors += [InputError(file, "dòng 1", name, "thiếu cột bắt buộc") for name in missing]
+    errors += [InputError(file, f"dòng 1, cột {name}", "", "thiếu cột bắt buộc") for name in missing]
     return errors
+
+
+def _overflow(file: str, line: int, width: int, row: list[Cell]) -> list[InputError]:
+    """An error for each non-empty cell to the right of the last named column."""
+    return [
+        InputError(file, f"dòng {line}, cột {get_column_letter(index)}", value, "ô nằm ngoài các cột có tiêu đề")
+        for index, value in enumerate(row, start=1)
+        if index > width and value != ""
+    ]
 
 
 def _read_rows(path: Path) -> list[tuple[int, dict[str, Cell]]]:
@@ -241,11 +240,7 @@ def _read_rows(path: Path) -> list[tuple[int, dict[str, Cell]]]:
         raise InvalidInput(errors)
     rows, errors = [], []
     for line, row in enumerate(cells[1:], start=2):
-        extra = [(index, value) for index, value in enumerate(row[len(header) :], start=len(header) + 1) if value != ""]
-        errors += [
-            InputError(file, f"dòng {line}, cột {get_column_letter(index)}", value, "ô nằm ngoài các cột có tiêu đề")
-            for index, value in extra
-        ]
+        errors += _overflow(file, line, len(header), row)
         if any(value != "" for value in row):
             padded = row[: len(header)] + [""] * (len(header) - len(row))
             rows.append((line, dict(zip(header, padded, strict=True))))
@@ -259,8 +254,14 @@ def _read_rows(path: Path) -> list[tuple[int, dict[str, Cell]]]:
 # --- validating rows ----------------------------------------------------------------------------
 
 
-def _parse_row(line: int, cells: dict[str, Cell]) -> tuple[dict[str, object], list[_Problem]]:
-    """The values of one row that parse, and a problem for each cell that does not."""
+_Parsed = tuple[int, dict[str, Cell], dict[str, object]]
+"""A row as (row number, cells, the values that parsed)."""
+
+
+def _parse_row(
+    line: int, cells: dict[str, Cell], groups: Mapping[str, str]
+) -> tuple[dict[str, object], list[_Problem]]:
+    """The values of one row that parse, and a problem for each bad cell and each rule the row breaks."""
     values: dict[str, object] = {}
     problems = []
     for column in COLUMNS:
@@ -268,6 +269,7 @@ def _parse_row(line: int, cells: dict[str, Cell]) -> tuple[dict[str, object], li
             values[column] = _PARSERS.get(column, _text)(cells[column])
         except BadValue as error:
             problems.append(_Problem(line, column, cells[column], str(error)))
+    problems += [_Problem(line, column, cells[column], reason) for column, reason in _row_rules(values, groups)]
     return values, problems
 
 
@@ -283,41 +285,45 @@ def _row_rules(values: dict[str, object], groups: Mapping[str, str]) -> list[tup
     if merged_into is not None and valid_to is None and "valid_to" in values:
         broken.append(("valid_to", "đơn vị đã sáp nhập phải có ngày hết hiệu lực (valid_to)"))
     if isinstance(valid_from, date) and isinstance(valid_to, date) and valid_to < valid_from:
-        reason = f"ngày hết hiệu lực trước ngày bắt đầu hiệu lực ({ddmmyyyy(valid_from)})"
-        broken.append(("valid_to", reason))
+        broken.append(("valid_to", f"ngày hết hiệu lực trước ngày bắt đầu hiệu lực ({ddmmyyyy(valid_from)})"))
     return broken
 
 
-def parse_units(path: Path, plan: str, groups: Mapping[str, str], known_codes: Collection[str] = ()) -> list[Unit]:
-    """Every unit of the file, not yet saved; raises InvalidInput with all errors at once.
-
-    `groups` are the plan's group codes; `known_codes` the units already in the plan's directory,
-    which `merged_into` may name besides the units of the file.
-    """
-    rows = _read_rows(path)
-    problems: list[_Problem] = []
-    parsed: list[tuple[int, dict[str, Cell], dict[str, object]]] = []
+def _file_rules(parsed: list[_Parsed], known_codes: Collection[str]) -> list[_Problem]:
+    """Codes repeated in the file, and merges into a unit neither in the file nor in the directory."""
+    problems = []
     first_line: dict[object, int] = {}
-    for line, cells in rows:
-        values, row_problems = _parse_row(line, cells)
-        problems += row_problems
-        problems += [_Problem(line, column, cells[column], reason) for column, reason in _row_rules(values, groups)]
+    for line, cells, values in parsed:
         code = values.get("code")
         if code in first_line:
             problems.append(_Problem(line, "code", cells["code"], f"mã đơn vị trùng với dòng {first_line[code]}"))
         elif code is not None:
             first_line[code] = line
-        parsed.append((line, cells, values))
     targets = set(first_line) | set(known_codes)
-    problems += [
-        _Problem(line, "merged_into", cells["merged_into"], "không có đơn vị mã này trong tệp hoặc trong danh mục")
-        for line, cells, values in parsed
-        if values.get("merged_into") not in targets | {None, values.get("code")}
-    ]
+    for line, cells, values in parsed:
+        target = values.get("merged_into")
+        if target is not None and target != values.get("code") and target not in targets:
+            reason = "không có đơn vị mã này trong tệp hoặc trong danh mục"
+            problems.append(_Problem(line, "merged_into", cells["merged_into"], reason))
+    return problems
+
+
+def parse_units(path: Path, plan: str, groups: Mapping[str, str], known_codes: Collection[str] = ()) -> list[Unit]:
+    """Every unit of the file, not yet saved; raises InvalidInput with all errors at once, in row order.
+
+    `groups` are the plan's group codes; `known_codes` the units already in the plan's directory,
+    which `merged_into` may name besides the units of the file.
+    """
+    parsed: list[_Parsed] = []
+    problems: list[_Problem] = []
+    for line, cells in _read_rows(path):
+        values, row_problems = _parse_row(line, cells, groups)
+        parsed.append((line, cells, values))
+        problems += row_problems
+    problems += _file_rules(parsed, known_codes)
     if problems:
         problems.sort(key=lambda problem: (problem.line, COLUMNS.index(problem.column)))
-        file = str(path)
-        raise InvalidInput(InputError(file, f"dòng {p.line}, cột {p.column}", p.value, p.reason) for p in problems)
+        raise InvalidInput(InputError(str(path), f"dòng {p.line}, cột {p.column}", p.value, p.reason) for p in problems)
     return [Unit(plan=plan, **values) for _, _, values in parsed]
 
 
@@ -365,4 +371,5 @@ def list_units(session: Session, plan: str | None = None, as_of: date | None = N
 
 def unit_json(unit: Unit) -> dict[str, object]:
     """A unit as a JSON object, dates in ISO format."""
-    return unit.model_dump(mode="json", exclude={"id"})
+    fields = unit.model_dump(mode="json")
+    return {key: fields[key] for key in ("plan", *COLUMNS)}

@@ -3,7 +3,9 @@
 import typer
 
 from thidua.cli.plans import calendar, plan_app
+from thidua.cli.units import units_app
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, help="Điều phối phong trào thi đua cải cách hành chính.")
 app.add_typer(plan_app, name="plan")
 app.command("calendar")(calendar)
+app.add_typer(units_app, name="units")

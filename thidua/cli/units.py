@@ -8,11 +8,14 @@ from typing import Annotated
 
 import typer
 
+from thidua.plan.load import load_plans
+from thidua.settings import get_settings
+
 from models.db import session_scope
 from models.units import Unit
 from thidua.cli.errors import fail
 from thidua.errors import InputError, InvalidInput
-from thidua.units import BadValue, ImportReport, import_units, list_units, parse_date, unit_json
+from thidua.units import BadValue, ImportReport, import_units, list_units, parse_date, require_file, unit_json
 from thidua.vi import ddmmyyyy
 
 units_app = typer.Typer(no_args_is_help=True, help="Danh mục đơn vị tham gia của kế hoạch.")
@@ -22,20 +25,8 @@ PlanOption = Annotated[str | None, typer.Option("--plan", help="Mã kế hoạch
 
 def plan_groups(plan_code: str) -> dict[str, str]:
     """The group codes of a plan → their Vietnamese names; raises InvalidInput for an unknown plan."""
-    # TODO(lead): read from thidua.plan
-    groups = {
-        "loc-ninh-2024-2025": {
-            "co-quan-chuyen-mon": "Cơ quan chuyên môn thuộc UBND huyện",
-            "ubnd-xa": "UBND các xã, thị trấn",
-        },
-        "dong-thap-2021-2025": {
-            "so-nganh": "Sở, ngành tỉnh",
-            "ubnd-huyen": "UBND các huyện, thành phố",
-            "ubnd-xa": "UBND các xã, phường, thị trấn",
-        },
-        "can-tho-vpub-2019": {"phong-ban": "Phòng, bộ phận thuộc Văn phòng UBND thành phố"},
-        "mo-lao-2023": {"ban-nganh": "Ban, ngành, đoàn thể, bộ phận chuyên môn thuộc UBND phường"},
-    }.get(plan_code)
+    plan = load_plans(get_settings().plans_dir).get(plan_code)
+    groups = plan.group_names if plan else None
     if groups is None:
         raise InvalidInput([InputError("--plan", "mã kế hoạch", plan_code, "không có kế hoạch với mã này")])
     return groups
@@ -61,7 +52,8 @@ def _summary(report: ImportReport) -> list[str]:
     if report.updated:
         lines.append(f"Cập nhật: {', '.join(report.updated)}.")
     if report.absent:
-        lines.append(f"{len(report.absent)} đơn vị không có trong tệp (vẫn giữ trong danh mục): {', '.join(report.absent)}.")
+        absent = ", ".join(report.absent)
+        lines.append(f"{len(report.absent)} đơn vị không có trong tệp (vẫn giữ trong danh mục): {absent}.")
     return lines
 
 
@@ -70,8 +62,9 @@ def import_command(
     file: Annotated[Path, typer.Argument(help="Tệp .csv (UTF-8) hoặc .xlsx, dòng đầu là tên cột.")],
     plan: PlanOption = None,
 ) -> None:
-    """Nhập danh mục đơn vị: cả tệp hợp lệ mới ghi, nhập lại cùng tệp không thay đổi gì."""
+    """Nhập danh mục đơn vị từ tệp CSV/XLSX: chỉ ghi khi toàn bộ tệp hợp lệ; nhập lại cùng tệp không thay đổi gì."""
     try:
+        require_file(file)
         code, groups = _plan_of(file, plan)
         with session_scope() as session:
             report = import_units(session, file, code, groups)
