@@ -3,7 +3,7 @@
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import SecretStr
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 TIMEZONE = "Asia/Ho_Chi_Minh"
@@ -18,6 +18,7 @@ class Settings(BaseSettings):
     database_url: str | None = None
     plans_dir: Path = Path("plans")
     templates_dir: Path | None = None
+    dispatch_time: str = Field(default="07:00", pattern=r"^([01]\d|2[0-3]):[0-5]\d$")  # local time of the daily run
 
     smtp_host: str = "127.0.0.1"
     smtp_port: int = 1025

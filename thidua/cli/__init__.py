@@ -2,6 +2,7 @@
 
 import typer
 
+from thidua.cli.cycle import cycle_app, dossier_app, serve, status, tick
 from thidua.cli.plans import calendar, plan_app
 from thidua.cli.units import units_app
 
@@ -9,3 +10,8 @@ app = typer.Typer(no_args_is_help=True, add_completion=False, help="Điều ph�
 app.add_typer(plan_app, name="plan")
 app.command("calendar")(calendar)
 app.add_typer(units_app, name="units")
+app.add_typer(dossier_app, name="dossier")
+app.add_typer(cycle_app, name="cycle")
+app.command("status")(status)
+app.command("tick")(tick)
+app.command("serve")(serve)

@@ -142,3 +142,12 @@ def load_plans(directory: Path) -> dict[str, Plan]:
     if errors:
         raise InvalidInput(errors)
     return plans
+
+
+def plan_by_code(directory: Path, code: str) -> Plan:
+    """The plan with `code` among the plan files of `directory`; InvalidInput lists the known codes."""
+    plans = load_plans(directory)
+    if code not in plans:
+        known = ", ".join(sorted(plans)) or "không có tệp kế hoạch nào"
+        raise InvalidInput([InputError(str(directory), "--plan", code, f"không có kế hoạch này (có: {known})")])
+    return plans[code]

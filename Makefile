@@ -1,0 +1,26 @@
+# Quick start: `make demo` (the main job) and `make test`. Both build .venv first when needed.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+
+.PHONY: demo test bench serve
+
+# The environment alone: created or refreshed whenever pyproject.toml changes.
+$(VENV): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(VENV)
+
+demo: $(VENV)
+	$(BIN)/thidua demo
+
+test: $(VENV)
+	$(BIN)/python -m pytest
+
+bench: $(VENV)
+	$(BIN)/python bench/notify.py
+	$(BIN)/python bench/tick.py
+
+serve: $(VENV)
+	$(BIN)/thidua serve --embedded

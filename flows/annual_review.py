@@ -1,0 +1,19 @@
+"""Annual review (quarter I of the next year): the year's report for the review conference."""
+
+from datetime import date
+from typing import Any
+
+from prefect import flow
+
+from tasks.appraisal import annual_report
+from tasks.cycle import mark_done, plans, read_cycle, today
+
+
+@flow(name="annual_review", flow_run_name="{plan} · {year} · tổng kết năm")
+def annual_review(plan: str, year: int, as_of: date | None = None) -> dict[str, Any]:
+    """Tổng kết năm: báo cáo kết quả chu kỳ (hồ sơ, nhắc hạn, xếp hạng, khen thưởng)."""
+    day = as_of or today()
+    view = read_cycle(plans()[plan], year, day)
+    lines = annual_report(view.plan, year)
+    mark_done(view, "annual_review")
+    return {"plan": plan, "year": year, "day": day.isoformat(), "lines": lines, "steps": [], "written": 0, "sent": {}}

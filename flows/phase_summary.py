@@ -1,0 +1,19 @@
+"""Phase summary: once, at the end of a multi-year plan, the report over every cycle year."""
+
+from datetime import date
+from typing import Any
+
+from prefect import flow
+
+from tasks.appraisal import phase_report
+from tasks.cycle import mark_done, plans, read_cycle, today
+
+
+@flow(name="phase_summary", flow_run_name="{plan} · {year} · sơ kết giai đoạn")
+def phase_summary(plan: str, year: int, as_of: date | None = None) -> dict[str, Any]:
+    """Sơ kết giai đoạn: báo cáo toàn bộ các năm của kế hoạch."""
+    day = as_of or today()
+    view = read_cycle(plans()[plan], year, day)
+    lines = phase_report(view.plan)
+    mark_done(view, "phase_summary")
+    return {"plan": plan, "year": year, "day": day.isoformat(), "lines": lines, "steps": [], "written": 0, "sent": {}}

@@ -1,0 +1,186 @@
+"""Administrator commands of a cycle: record a dossier, set dates, see the status, run a tick."""
+
+import json
+from collections.abc import Callable
+from datetime import date, datetime
+from typing import Annotated, TypeVar
+
+import typer
+
+from models.db import session_scope
+from thidua.admin import record_receipt, set_cycle_date
+from thidua.cli.errors import fail
+from thidua.cycle import load_cycle
+from thidua.dateparse import parse_date
+from thidua.dossiers import TZ
+from thidua.errors import InputError, InvalidInput
+from thidua.plan.load import plan_by_code
+from thidua.plan.schema import Plan
+from thidua.settings import get_settings
+from thidua.status import DOSSIER_WORDS, status_record, status_rows, summary_markdown
+from thidua.vi import long_date
+
+dossier_app = typer.Typer(no_args_is_help=True, help="Hồ sơ đề nghị khen thưởng.")
+cycle_app = typer.Typer(no_args_is_help=True, help="Chu kỳ hằng năm: các ngày do quản trị viên đặt.")
+
+T = TypeVar("T")
+PlanOpt = Annotated[str, typer.Option("--plan", help="Mã kế hoạch")]
+YearOpt = Annotated[int, typer.Option("--year", help="Năm của chu kỳ")]
+
+
+def _checked(action: Callable[[], T]) -> T:
+    """Run `action`; invalid input becomes the errors on stderr and exit code 2."""
+    try:
+        return action()
+    except InvalidInput as exc:
+        raise fail(exc) from None
+
+
+def _plan(code: str) -> Plan:
+    return plan_by_code(get_settings().plans_dir, code)
+
+
+def _date(option: str, text: str) -> date:
+    try:
+        return parse_date(text)
+    except ValueError as exc:
+        raise InvalidInput([InputError("(dòng lệnh)", option, text, str(exc))]) from None
+
+
+def _instant(text: str | None) -> datetime | None:
+    """`--at`: ISO datetime, local (Asia/Ho_Chi_Minh) unless it carries an offset."""
+    if text is None:
+        return None
+    try:
+        at = datetime.fromisoformat(text)
+    except ValueError:
+        raise InvalidInput(
+            [InputError("(dòng lệnh)", "--at", text, "thời điểm phải viết dạng YYYY-MM-DDTHH:MM (giờ Việt Nam)")]
+        ) from None
+    return at if at.tzinfo else at.replace(tzinfo=TZ)
+
+
+def _nominee(text: str) -> tuple[str, str]:
+    kind, sep, name = text.partition(":")
+    if not sep or not name.strip():
+        raise InvalidInput([InputError("(dòng lệnh)", "--nominee", text, "viết dạng collective:MÃ_ĐƠN_VỊ hoặc individual:Họ Tên")])
+    return kind.strip(), name.strip()
+
+
+@dossier_app.command("receive")
+def receive(
+    plan: PlanOpt,
+    year: YearOpt,
+    unit: Annotated[str, typer.Option("--unit", help="Mã đơn vị")],
+    doc: Annotated[list[str], typer.Option("--doc", help="Mã tài liệu đã nhận (lặp lại được)")] = [],  # noqa: B006
+    nominee: Annotated[list[str], typer.Option("--nominee", help="collective:MÃ hoặc individual:Họ Tên")] = [],  # noqa: B006
+    at: Annotated[str | None, typer.Option("--at", help="Thời điểm nhận, mặc định bây giờ")] = None,
+) -> None:
+    """Ghi nhận hồ sơ và tài liệu một đơn vị đã nộp (hồ sơ nộp muộn vẫn được ghi, đánh dấu trễ hạn)."""
+    from notifications.templates import Renderer
+
+    def action() -> None:
+        the_plan, when, nominees = _plan(plan), _instant(at), [_nominee(n) for n in nominee]
+        with session_scope() as session:
+            receipt = record_receipt(
+                session, the_plan, year, unit, doc, when, nominees, Renderer(get_settings().templates_dir)
+            )
+        state = receipt.state
+        words = DOSSIER_WORDS[state.status] + (" — trễ hạn" if state.late else "")
+        typer.echo(f"{receipt.unit.name}: hồ sơ {words}.")
+        if state.missing:
+            labels = {d.code: d.name for d in the_plan.documents}
+            typer.echo("Còn thiếu: " + "; ".join(labels[c] for c in state.missing))
+        typer.echo(f"Đã ghi {receipt.confirmations} tin xác nhận vào hộp thư đi.")
+
+    _checked(action)
+
+
+@cycle_app.command("set-announcement")
+def set_announcement(
+    plan: PlanOpt, year: YearOpt, day: Annotated[str, typer.Option("--date", help="Ngày công bố (YYYY-MM-DD)")]
+) -> None:
+    """Đặt ngày Hội nghị công bố Chỉ số CCHC của năm; hạn thẩm định tính lại từ ngày này."""
+    set_date(plan, year, "par_announcement", day)
+
+
+@cycle_app.command("set-date")
+def set_date(
+    plan: PlanOpt,
+    year: YearOpt,
+    milestone: Annotated[str, typer.Option("--milestone", help="Loại mốc (ví dụ annual_review)")],
+    day: Annotated[str, typer.Option("--date", help="Ngày (YYYY-MM-DD hoặc dd/mm/yyyy)")],
+) -> None:
+    """Đặt ngày cho một mốc do quản trị viên quyết định hoặc chọn ngày trong một khoảng (ví dụ quý I)."""
+
+    def action() -> None:
+        the_plan, chosen = _plan(plan), _date("--date", day)
+        with session_scope() as session:
+            set_cycle_date(session, the_plan, year, milestone, chosen)
+        label = the_plan.milestone(milestone).label  # type: ignore[union-attr]
+        typer.echo(f"{the_plan.code} · {year}: {label} — {long_date(chosen)}.")
+
+    _checked(action)
+
+
+def status(
+    plan: PlanOpt,
+    year: YearOpt,
+    as_of: Annotated[str | None, typer.Option("--as-of", help="Xem tại ngày (mặc định hôm nay)")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="In JSON")] = False,
+) -> None:
+    """Trạng thái hồ sơ từng đơn vị của một chu kỳ."""
+    from models.types import utcnow
+    from thidua.dossiers import local_day
+
+    def action() -> None:
+        the_plan = _plan(plan)
+        day = _date("--as-of", as_of) if as_of else local_day(utcnow())
+        with session_scope() as session:
+            view = load_cycle(session, the_plan, year, day)
+        if as_json:
+            units = [status_record(view, s) for s in view.units]
+            typer.echo(json.dumps({"plan": plan, "year": year, "as_of": day.isoformat(), "units": units}, ensure_ascii=False))
+            return
+        typer.echo(summary_markdown(view))
+        typer.echo("")
+        for row in status_rows(view):
+            typer.echo(" | ".join(v for v in row.values() if v))
+
+    _checked(action)
+
+
+def tick(as_of: Annotated[str | None, typer.Option("--as-of", help="Ngày chạy (mặc định hôm nay)")] = None) -> None:
+    """Chạy bộ điều phối một lần: mọi việc đến hạn trong ngày."""
+    day = _checked(lambda: _date("--as-of", as_of)) if as_of else None
+    from flows.daily import daily
+
+    for result in daily(as_of=day):
+        for line in result.get("lines", []):
+            typer.echo(f"{result['plan']} · {result['year']} · {result['flow']}: {line}")
+
+
+def serve(
+    embedded: Annotated[bool, typer.Option("--embedded", help="Dùng APScheduler, không cần máy chủ Prefect")] = False,
+) -> None:
+    """Chạy theo lịch: Prefect serve (cần máy chủ Prefect) hoặc bộ lập lịch nhúng."""
+    from deployments.schedule import daily_schedule
+
+    schedule = daily_schedule(get_settings())
+    if embedded:
+        from deployments.embedded import SchedulerAlreadyRunning, serve_embedded
+        from models.db import default_engine
+
+        typer.echo(f"Bộ lập lịch nhúng: điều phối hằng ngày lúc {schedule.hour:02d}:{schedule.minute:02d} ({schedule.timezone}).")
+        try:
+            serve_embedded(default_engine(), schedule)
+        except SchedulerAlreadyRunning as exc:
+            typer.echo(f"Không khởi động: {exc}.", err=True)
+            raise typer.Exit(1) from None
+        return
+    from deployments.prefect_serve import NO_SERVER, has_server, serve_with_prefect
+
+    if not has_server():
+        typer.echo(NO_SERVER, err=True)
+        raise typer.Exit(2)
+    serve_with_prefect(schedule)
