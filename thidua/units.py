@@ -190,7 +190,7 @@ def require_file(path: Path) -> None:
         raise InvalidInput([InputError(str(path), "tệp", str(path), "không tìm thấy tệp")])
 
 
-def _read_cells(path: Path) -> list[list[Cell]]:
+def read_cells(path: Path) -> list[list[Cell]]:
     """Every row of the file (the first sheet of a workbook) as cells; raises InvalidInput."""
     file = str(path)
     require_file(path)
@@ -230,7 +230,7 @@ def _overflow(file: str, line: int, width: int, row: list[Cell]) -> list[InputEr
 def _read_rows(path: Path) -> list[tuple[int, dict[str, Cell]]]:
     """Non-empty data rows as (row number in the spreadsheet, column → cell); raises InvalidInput."""
     file = str(path)
-    cells = _read_cells(path)
+    cells = read_cells(path)
     header = cells[0] if cells else []
     while header and header[-1] == "":
         header = header[:-1]

@@ -2,7 +2,9 @@
 
 import typer
 
+from thidua.cli.appraisal import appraise, nominees_app, report_app, scores_app
 from thidua.cli.cycle import cycle_app, dossier_app, serve, status, tick
+from thidua.cli.demo import demo
 from thidua.cli.plans import calendar, plan_app
 from thidua.cli.units import units_app
 
@@ -15,3 +17,8 @@ app.add_typer(cycle_app, name="cycle")
 app.command("status")(status)
 app.command("tick")(tick)
 app.command("serve")(serve)
+app.command("demo")(demo)
+app.command("appraise")(appraise)
+app.add_typer(scores_app, name="scores")
+app.add_typer(nominees_app, name="nominees")
+app.add_typer(report_app, name="report")

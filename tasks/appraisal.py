@@ -1,0 +1,69 @@
+"""Prefect tasks of the appraisal, annual review and phase summary flows: thin wrappers, artifacts on top."""
+
+import re
+from datetime import datetime
+from pathlib import Path
+
+from prefect import task
+from prefect.artifacts import create_markdown_artifact, create_table_artifact
+from prefect.context import get_run_context
+from prefect.exceptions import MissingContextError
+
+from models.db import session_scope
+from thidua.appraisal import AppraisalResult, appraise_cycle
+from thidua.appraisal.export import decision_rows, ranking_rows, summary_markdown
+from thidua.appraisal.letter import write_proposal_docx
+from thidua.appraisal.workbook import write_proposal_xlsx
+from thidua.plan.schema import Plan
+from thidua.reports import annual_report, phase_report
+
+
+def artifact_key(*parts: object) -> str:
+    """A Prefect artifact key: lowercase letters, digits and dashes only."""
+    return re.sub(r"[^a-z0-9]+", "-", "-".join(map(str, parts)).lower()).strip("-")
+
+
+def _in_run() -> bool:
+    try:
+        get_run_context()
+    except MissingContextError:
+        return False
+    return True
+
+
+def publish_appraisal(result: AppraisalResult) -> None:
+    """Ranking, decisions with reasons and a summary as artifacts; nothing outside a flow or task run."""
+    if not _in_run():
+        return
+    plan, year = result.plan.code, result.year
+    what = f"{plan} năm {year}"
+    create_table_artifact(ranking_rows(result), key=artifact_key("ranking", plan, year), description=f"Xếp hạng Chỉ số CCHC {what}")
+    create_table_artifact(decision_rows(result), key=artifact_key("proposals", plan, year), description=f"Đề nghị khen thưởng và lý do {what}")
+    create_markdown_artifact(summary_markdown(result), key=artifact_key("appraisal", plan, year), description=f"Thẩm định {what}")
+
+
+@task(name="thẩm định và đề xuất khen thưởng")
+def appraise_task(plan: Plan, year: int, as_of: datetime) -> AppraisalResult:
+    """Appraise the cycle, save its proposals and publish the artifacts."""
+    with session_scope() as session:
+        result = appraise_cycle(session, plan, year, as_of)
+    publish_appraisal(result)
+    return result
+
+
+@task(name="ghi danh sách và tờ trình")
+def write_proposal_files_task(result: AppraisalResult, out_dir: Path) -> list[Path]:
+    """The XLSX proposal list and the DOCX tờ trình draft."""
+    return [write_proposal_xlsx(result, out_dir), write_proposal_docx(result, out_dir)]
+
+
+@task(name="báo cáo tổng kết năm")
+def annual_report_task(plan: Plan, year: int, out_dir: Path) -> Path:
+    with session_scope() as session:
+        return annual_report(session, plan, year, out_dir)
+
+
+@task(name="báo cáo sơ kết giai đoạn")
+def phase_report_task(plan: Plan, out_dir: Path) -> Path:
+    with session_scope() as session:
+        return phase_report(session, plan, out_dir)
