@@ -66,9 +66,10 @@ def daily(as_of: date | None = None) -> list[dict[str, Any]]:
     for plan, year, name in what_is_due(day):
         with tags(plan, str(year), name):
             results.append({"flow": name, **FLOWS[name](plan=plan, year=year, as_of=day)})
-    retried = send_notifications()  # retries and deferred messages whose time has come
-    if sum(retried.sent.values()):
-        results.append({"flow": "retry", "plan": "*", "year": day.year, "lines": [f"Gửi lại {sum(retried.sent.values())} tin nhắn đến lượt thử lại"], "sent": dict(retried.sent)})
+    pending = send_notifications()  # confirmations, retries and deferred messages whose time has come
+    if sent := sum(pending.sent.values()):
+        line = f"Gửi {sent} tin nhắn còn chờ trong hộp thư đi (xác nhận nhận hồ sơ, gửi lại)"
+        results.append({"flow": "outbox", "plan": "*", "year": day.year, "lines": [line], "sent": dict(pending.sent)})
     lines = [f"- **{r['plan']} · {r['year']} · {r['flow']}**: {line}" for r in results for line in r["lines"]]
     create_markdown_artifact(
         f"# Điều phối ngày {long_date(day)}\n\n" + ("\n".join(lines) or "Không có việc đến hạn."),

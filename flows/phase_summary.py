@@ -5,8 +5,8 @@ from typing import Any
 
 from prefect import flow
 
-from tasks.appraisal import phase_report
-from tasks.cycle import mark_done, plans, read_cycle, today
+from tasks.appraisal import phase_report_task
+from tasks.cycle import mark_done, outputs_dir, plans, read_cycle, today
 
 
 @flow(name="phase_summary", flow_run_name="{plan} · {year} · sơ kết giai đoạn")
@@ -14,6 +14,7 @@ def phase_summary(plan: str, year: int, as_of: date | None = None) -> dict[str, 
     """Sơ kết giai đoạn: báo cáo toàn bộ các năm của kế hoạch."""
     day = as_of or today()
     view = read_cycle(plans()[plan], year, day)
-    lines = phase_report(view.plan)
+    report = phase_report_task(view.plan, outputs_dir(plan))
     mark_done(view, "phase_summary")
+    lines = [f"Báo cáo sơ kết giai đoạn {view.plan.cycle_years[0]}–{view.plan.cycle_years[-1]}: {report.name}"]
     return {"plan": plan, "year": year, "day": day.isoformat(), "lines": lines, "steps": [], "written": 0, "sent": {}}

@@ -6,6 +6,7 @@ per flow stays constant whatever the number of units.
 
 from collections.abc import Callable
 from datetime import date
+from pathlib import Path
 from functools import lru_cache
 from typing import Any
 
@@ -118,3 +119,9 @@ def run_day(plan_code: str, year: int, as_of: date | None, decide: Callable[[Cyc
         "written": written,
         "sent": dict(report.sent) if report else {},
     }
+
+
+def outputs_dir(plan: str, year: int | None = None) -> Path:
+    """Where a cycle's documents (proposal list, tờ trình, reports) are written."""
+    base = get_settings().data_dir / "outputs" / plan
+    return base / str(year) if year else base

@@ -63,3 +63,20 @@ def sqlite_engine(_engines: dict[str, Engine]) -> Engine:
     engine = _engines["sqlite"]
     _empty(engine)
     return engine
+
+
+@pytest.fixture(scope="session")
+def prefect_harness() -> Iterator[None]:
+    """One temporary Prefect server for the whole session (starting it costs about 14 s)."""
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(server_startup_timeout=60):
+        yield
+
+
+@pytest.fixture
+def pg_engine(_engines: dict[str, Engine]) -> Engine:
+    """An empty, migrated PostgreSQL database, for behaviour that only a multi-worker deployment has."""
+    engine = _engines["postgresql"]
+    _empty(engine)
+    return engine

@@ -14,7 +14,7 @@ from typing import Literal
 from thidua.plan.schema import EscalationTarget, Plan
 from thidua.workcal import WorkingCalendar
 
-STALE_AFTER = timedelta(days=30)
+STALE_AFTER = timedelta(days=14)  # a step missed for longer is reported, not sent (e.g. a cycle before deployment)
 
 ESCALATION_KINDS = {
     EscalationTarget.unit_head: "escalation_head",

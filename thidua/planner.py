@@ -6,7 +6,7 @@ done for a unit (recorded as cycle events) are left out, so re-running a day yie
 
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from notifications.outbox import Draft
 from thidua.chase import STALE_AFTER, Step, due_on, ladder
@@ -14,6 +14,8 @@ from thidua.cycle import CycleView, UnitStatus
 from thidua.messages import aggregate_drafts, unit_drafts
 from thidua.plan.schedule import ScheduledMilestone
 from thidua.vi import ddmmyyyy
+
+ONE_OFF_GRACE = timedelta(days=30)  # an appraisal or review missed while the service was down still runs
 
 STEP_WORDS = {
     "launch": "Thông báo phát động",
@@ -121,4 +123,4 @@ def chase_plan(view: CycleView) -> DayPlan:
 
 def milestone_due_on(milestone: ScheduledMilestone, as_of: date) -> bool:
     """Whether a one-off milestone (appraisal, review, phase summary) is due on `as_of` (or was, recently)."""
-    return milestone.date is not None and milestone.date <= as_of <= milestone.date + STALE_AFTER
+    return milestone.date is not None and milestone.date <= as_of <= milestone.date + ONE_OFF_GRACE

@@ -1,0 +1,209 @@
+"""The annual cycle as Prefect flows, replayed day by day against a fixed unit set (one Prefect harness)."""
+
+import threading
+from collections import Counter
+from collections.abc import Iterator
+from datetime import date, datetime
+
+import pytest
+from sqlalchemy import Engine
+from sqlmodel import Session, select
+
+from models import OutboxMessage, Unit
+from models.db import default_engine
+from notifications.devservers.smtp_sink import SmtpSink
+from notifications.devservers.zalo_server import ZaloServer
+from notifications.zalo import bootstrap_token
+from thidua.admin import record_receipt, set_cycle_date
+from thidua.dossiers import TZ
+from thidua.plan.load import load_plan
+from thidua.settings import get_settings
+
+PLAN = load_plan(__import__("pathlib").Path("plans/loc-ninh-2024-2025.yaml"))
+ALL_DOCS = ["to_trinh", "bien_ban", "bao_cao_thanh_tich"]
+
+# code, name, zalo user id, phone, valid_to, merged_into
+UNITS = [
+    ("a-early", "Phòng Tư pháp", None, None, None, None),
+    ("b-midway", "Phòng Nội vụ", "1234567890123", None, None, None),
+    ("c-incomplete", "UBND xã Lộc Thái", None, "0912345678", None, None),
+    ("d-never", "UBND xã Lộc Hưng", None, None, None, None),
+    ("e-late", "UBND xã Lộc Tấn", None, None, None, None),
+    ("m-merged", "UBND xã Lộc Thịnh", None, None, date(2025, 6, 30), "s-successor"),
+    ("s-successor", "UBND xã Lộc Thành", None, None, None, None),
+]
+# unit -> (day, documents) received at 09:00 local
+RECEIPTS = {
+    "a-early": [(date(2025, 11, 10), ALL_DOCS)],
+    "b-midway": [(date(2025, 11, 25), ALL_DOCS)],
+    "c-incomplete": [(date(2025, 11, 20), ["to_trinh"])],
+    "e-late": [(date(2025, 12, 3), ALL_DOCS)],
+}
+# the days that matter, plus quiet days between them (replaying every day adds time, not coverage)
+DAYS = [
+    date(2025, 1, 2), date(2025, 3, 3), date(2025, 11, 10), date(2025, 11, 17), date(2025, 11, 20),
+    date(2025, 11, 24), date(2025, 11, 25), date(2025, 11, 28), date(2025, 11, 29), date(2025, 12, 1),
+    date(2025, 12, 2), date(2025, 12, 3), date(2025, 12, 4), date(2025, 12, 8), date(2025, 12, 10),
+]
+
+
+@pytest.fixture(scope="module")
+def servers() -> Iterator[tuple[SmtpSink, ZaloServer]]:
+    smtp, zalo = SmtpSink().start(), ZaloServer().start()
+    yield smtp, zalo
+    smtp.stop()
+    zalo.stop()
+
+
+@pytest.fixture
+def cycle_db(
+    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch, servers: tuple[SmtpSink, ZaloServer], prefect_harness: None
+) -> Iterator[Engine]:
+    """Point the application at an empty test database and at the local SMTP and Zalo servers."""
+    engine: Engine = request.getfixturevalue(getattr(request, "param", "sqlite_engine"))
+    smtp, zalo = servers
+    for key, value in {
+        "THIDUA_DATABASE_URL": engine.url.render_as_string(hide_password=False),
+        "THIDUA_SMTP_PORT": str(smtp.port),
+        "THIDUA_ZALO_OAUTH_URL": zalo.url,
+        "THIDUA_ZALO_OPENAPI_URL": zalo.url,
+        "THIDUA_ZALO_BUSINESS_URL": zalo.url,
+        "THIDUA_ZALO_APP_SECRET": zalo.app_secret,
+        "THIDUA_ZALO_ZNS_TEMPLATE_ID": "1001",
+    }.items():
+        monkeypatch.setenv(key, value)
+    get_settings.cache_clear()
+    default_engine.cache_clear()
+    with Session(engine) as session:
+        for code, name, uid, phone, valid_to, merged in UNITS:
+            session.add(
+                Unit(
+                    plan=PLAN.code, code=code, name=name, group="ubnd-xa", focal_name=f"Cán bộ {name}",
+                    focal_email=f"{code}@locninh.gov.vn", focal_zalo_user_id=uid, focal_phone=phone and "84912345678",
+                    head_name=f"Thủ trưởng {name}", head_email=f"head-{code}@locninh.gov.vn",
+                    valid_to=valid_to, merged_into=merged,
+                )
+            )
+        session.commit()
+    access, refresh = zalo.issue_tokens()
+    bootstrap_token(engine, get_settings(), access, refresh, 90000)
+    yield engine
+    get_settings.cache_clear()
+    default_engine.cache_clear()
+
+
+def receive_due(engine: Engine, day: date) -> None:
+    with Session(engine) as session:
+        for unit, receipts in RECEIPTS.items():
+            for when, docs in receipts:
+                if when == day:
+                    record_receipt(session, PLAN, 2025, unit, docs, datetime(day.year, day.month, day.day, 9, tzinfo=TZ))
+        session.commit()
+
+
+def replay(engine: Engine, days: list[date]) -> None:
+    from flows.daily import daily
+
+    for day in days:
+        receive_due(engine, day)
+        daily(as_of=day)
+
+
+def sent(engine: Engine) -> Counter[tuple[str, str, str]]:
+    with Session(engine) as session:
+        rows = session.exec(select(OutboxMessage)).all()
+    return Counter((r.unit_code, r.step, r.channel) for r in rows)
+
+
+def per_unit_steps(engine: Engine) -> dict[str, set[str]]:
+    out: dict[str, set[str]] = {}
+    for unit, step, _ in sent(engine):
+        out.setdefault(unit, set()).add(step)
+    return out
+
+
+REMINDERS = {"remind-14d", "remind-7d", "remind-1d", "deadline-day"}
+EXPECTED = {
+    "a-early": {"launch"},
+    "b-midway": {"launch", "remind-14d", "remind-7d"},
+    "c-incomplete": {"launch", *REMINDERS, "escalate-1wd-unit_head"},
+    "d-never": {"launch", *REMINDERS, "escalate-1wd-unit_head"},
+    "e-late": {"launch", *REMINDERS, "escalate-1wd-unit_head"},
+    "m-merged": {"launch"},
+    "s-successor": {"launch", *REMINDERS, "escalate-1wd-unit_head"},
+    "*": {"escalate-3wd-standing_agency", "escalate-5wd-chairman"},
+}
+
+
+def test_replay_2025_sends_exactly_the_expected_messages(cycle_db: Engine, servers: tuple[SmtpSink, ZaloServer]) -> None:
+    replay(cycle_db, DAYS)
+    assert per_unit_steps(cycle_db) == EXPECTED
+    counts = sent(cycle_db)
+    assert counts[("b-midway", "remind-7d", "zalo")] == 1  # OA message to the follower
+    assert counts[("c-incomplete", "deadline-day", "zalo")] == 1  # ZNS to the phone
+    assert counts[("a-early", "launch", "zalo")] == 0  # no Zalo address, email only
+    with Session(cycle_db) as session:
+        agency = session.exec(select(OutboxMessage).where(OutboxMessage.step == "escalate-3wd-standing_agency")).one()
+    assert "UBND xã Lộc Thái" in agency.body_text and "UBND xã Lộc Tấn" not in agency.body_text  # late but in by 03/12
+
+    # every message reached a sink exactly once, and re-running any day adds nothing
+    smtp, zalo = servers
+    before = (len(smtp.messages), len(zalo.messages), sum(counts.values()))
+    replay(cycle_db, [date(2025, 11, 17), date(2025, 12, 1), date(2025, 12, 4)])
+    assert (len(smtp.messages), len(zalo.messages), sum(sent(cycle_db).values())) == before
+    assert max(Counter(smtp.message_ids()).values()) == 1
+
+
+def test_week_of_downtime_catches_up_each_step_once(cycle_db: Engine) -> None:
+    from flows.daily import daily
+
+    daily(as_of=date(2025, 1, 2))
+    # down from 15/11 to 27/11: the 14- and 7-day reminders were missed
+    replay(cycle_db, [date(2025, 11, 28), date(2025, 11, 28), date(2025, 12, 1)])
+    steps = per_unit_steps(cycle_db)
+    assert steps["d-never"] == {"launch", "remind-1d", "deadline-day"}  # the latest due reminder, no burst
+    # down over the deadline: no "before the deadline" reminder afterwards, escalations once each
+    replay(cycle_db, [date(2025, 12, 9), date(2025, 12, 9)])
+    steps = per_unit_steps(cycle_db)
+    assert steps["d-never"] == {"launch", "remind-1d", "deadline-day", "escalate-1wd-unit_head"}
+    assert steps["*"] == {"escalate-3wd-standing_agency", "escalate-5wd-chairman"}
+    assert max(sent(cycle_db).values()) == 1
+
+
+@pytest.mark.parametrize("cycle_db", ["pg_engine"], indirect=True)
+def test_two_dispatchers_on_the_same_day_send_each_message_once(
+    cycle_db: Engine, servers: tuple[SmtpSink, ZaloServer]
+) -> None:
+    from flows.daily import daily
+
+    smtp, _ = servers
+    start = len(smtp.messages)
+    daily(as_of=date(2025, 1, 2))
+    errors: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            daily(as_of=date(2025, 11, 17))
+        except BaseException as exc:  # noqa: BLE001  (reported below)
+            errors.append(exc)
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors
+    received = Counter(smtp.message_ids()[start:])
+    assert received and max(received.values()) == 1
+    assert sum(c for (_, step, ch), c in sent(cycle_db).items() if step == "remind-14d" and ch == "email") == 6
+
+
+def test_set_announcement_schedules_the_appraisal(cycle_db: Engine) -> None:
+    from flows.daily import daily
+
+    with Session(cycle_db) as session:
+        set_cycle_date(session, PLAN, 2025, "par_announcement", date(2025, 12, 24))
+        session.commit()
+    results = daily(as_of=date(2025, 12, 12))
+    assert "appraisal" in [r["flow"] for r in results]
+    assert daily(as_of=date(2025, 12, 12)) == []  # already done: nothing due on a re-run

@@ -1,0 +1,22 @@
+"""`thidua demo`: a year of the Lộc Ninh plan replayed in a couple of minutes."""
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+
+def demo(
+    as_json: Annotated[bool, typer.Option("--json", help="Kết thúc bằng một dòng JSON tóm tắt")] = False,
+    out: Annotated[Path, typer.Option("--out", help="Thư mục dữ liệu và kết quả của lần chạy thử")] = Path("out/demo"),
+) -> None:
+    """Chạy thử một năm của kế hoạch Lộc Ninh: nhắc hạn, báo cáo, thẩm định, tổng kết."""
+    from thidua.prefect_quiet import quiet_prefect
+
+    quiet_prefect()
+    from thidua.demo import run
+
+    summary = run(out.resolve(), typer.echo)
+    if as_json:
+        typer.echo(json.dumps(summary, ensure_ascii=False))

@@ -1,0 +1,211 @@
+"""`make demo`: replay the 2025 cycle of the Lộc Ninh plan on the days that matter, end to end.
+
+Embedded defaults only: SQLite in `out/demo`, the local SMTP sink and Zalo server, Prefect's local
+API. Simulated units submit early, between reminders, late, incompletely or never; one commune was
+merged on 01/07/2025. The Đồng Tháp 2021–2025 phase summary runs in quarter I 2026 as well.
+"""
+
+import csv
+import os
+import shutil
+from collections import Counter
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlmodel import Session, func, select
+
+from models import OutboxMessage, OutboxStatus, Unit
+from notifications.devservers.smtp_sink import SmtpSink
+from notifications.devservers.zalo_server import ZaloServer
+from thidua.dossiers import TZ
+from thidua.vi import long_date
+
+PLAN, YEAR, PHASE_PLAN = "loc-ninh-2024-2025", 2025, "dong-thap-2021-2025"
+ALL_DOCS = ("to_trinh", "bien_ban", "bao_cao_thanh_tich")
+ANNOUNCEMENT = date(2025, 12, 24)  # set by the administrator on the deadline day
+# What each simulated unit does: (day, documents) received at 09:00; units not listed submit early.
+BEHAVIOUR: dict[str, list[tuple[date, tuple[str, ...]]]] = {
+    "ln-ub-loc-khanh": [(date(2025, 11, 19), ALL_DOCS)],
+    "ln-ub-loc-thuan": [(date(2025, 11, 19), ALL_DOCS)],
+    "ln-p-lao-dong-tbxh": [(date(2025, 11, 26), ALL_DOCS)],
+    "ln-ub-loc-quang": [(date(2025, 11, 26), ("to_trinh", "bien_ban")), (date(2025, 11, 28), ("bao_cao_thanh_tich",))],
+    "ln-ub-loc-an": [(date(2025, 12, 3), ALL_DOCS)],  # late: after the head of unit was told
+    "ln-p-nong-nghiep": [(date(2025, 12, 5), ALL_DOCS)],  # late: after the standing agency was told
+    "ln-ub-loc-hiep": [(date(2025, 11, 27), ("to_trinh", "bien_ban"))],  # never completes
+    "ln-ub-loc-hoa": [],  # never submits
+    "ln-ub-loc-thinh": [],  # merged into ln-ub-loc-thanh on 01/07/2025: not chased in 2025
+}
+DISCIPLINED = "ln-ub-loc-thuan"  # a key leader reprimanded: not eligible
+NO_INITIATIVE = "ln-p-tu-phap"  # no initiative recognised this year: not eligible
+EARLY_DAYS = (date(2025, 11, 6), date(2025, 11, 12))
+KEY_DAYS = (
+    date(2025, 1, 2),  # launch of the 2025 cycle (01/01 is a holiday)
+    date(2025, 11, 17), date(2025, 11, 24), date(2025, 11, 28),  # reminders 14, 7, 3/1 days before
+    date(2025, 12, 1),  # deadline: Monday 01/12/2025 (30/11 is a Sunday)
+    date(2025, 12, 2), date(2025, 12, 4), date(2025, 12, 8),  # escalations +1, +3, +5 working days
+    date(2025, 12, 12),  # appraisal: 10 days before the announcement of 24/12, rolled back from Sunday 14/12
+    date(2026, 3, 16),  # quarter-I reviews and the Đồng Tháp phase summary
+)
+
+
+@dataclass
+class Timeline:
+    """What happened, day by day, in Vietnamese."""
+
+    days: dict[date, list[str]] = field(default_factory=dict)
+
+    def add(self, day: date, line: str) -> None:
+        self.days.setdefault(day, []).append(line)
+
+    def render(self) -> str:
+        return "\n".join(
+            f"\n{long_date(day)}\n" + "\n".join(f"  • {line}" for line in lines) for day, lines in sorted(self.days.items())
+        )
+
+
+@contextmanager
+def local_servers(store: Path) -> Iterator[tuple[SmtpSink, ZaloServer]]:
+    smtp, zalo = SmtpSink(store=store / "smtp").start(), ZaloServer(store=store / "zalo").start()
+    try:
+        yield smtp, zalo
+    finally:
+        smtp.stop()
+        zalo.stop()
+
+
+def configure(out: Path, smtp: SmtpSink, zalo: ZaloServer) -> None:
+    """Point the application at the demo database and the local servers (before anything is cached)."""
+    from models.db import default_engine
+    from thidua.settings import get_settings
+
+    os.environ.update(
+        THIDUA_DATA_DIR=str(out),
+        THIDUA_DATABASE_URL=f"sqlite:///{out / 'thidua.db'}",
+        THIDUA_SMTP_HOST="127.0.0.1",
+        THIDUA_SMTP_PORT=str(smtp.port),
+        THIDUA_ZALO_OAUTH_URL=zalo.url,
+        THIDUA_ZALO_OPENAPI_URL=zalo.url,
+        THIDUA_ZALO_BUSINESS_URL=zalo.url,
+        THIDUA_ZALO_APP_SECRET=zalo.app_secret,
+        THIDUA_ZALO_ZNS_TEMPLATE_ID=sorted(zalo.template_ids)[0],
+    )
+    get_settings.cache_clear()
+    default_engine.cache_clear()
+
+
+def seed(session: Session, out: Path) -> None:
+    """Unit directories and the facts the appraisal needs."""
+    from thidua.plan.load import plan_by_code
+    from thidua.scores import import_scores
+    from thidua.settings import get_settings
+    from thidua.units import import_units
+
+    settings = get_settings()
+    for code in (PLAN, PHASE_PLAN):
+        plan = plan_by_code(settings.plans_dir, code)
+        import_units(session, settings.plans_dir / "units" / f"{code}.csv", code, plan.group_names)
+    session.flush()
+    units = session.exec(select(Unit).where(Unit.plan == PLAN).order_by(Unit.code)).all()
+    par = {u.code: 97.5 - 0.5 * i for i, u in enumerate(units)}
+    out_of_race = {code for code, steps in BEHAVIOUR.items() if not steps or steps[-1][0] > date(2025, 12, 1)}
+    contenders = [u.code for u in units if u.code not in out_of_race | {DISCIPLINED, NO_INITIATIVE} and par[u.code] >= 90]
+    par[contenders[6]] = par[contenders[5]]  # a tie at the sixth and last seat: the council decides
+    path = out / "chi-so-cchc-2025.csv"
+    with path.open("w", newline="", encoding="utf-8") as f:
+        writer = csv.writer(f)
+        writer.writerow(["unit_code", "par_index", "initiatives_recognized", "discipline", "excellent_group"])
+        for unit in units:
+            discipline = "khien_trach" if unit.code == DISCIPLINED else "none"
+            initiatives = 0 if unit.code == NO_INITIATIVE else 1
+            writer.writerow([unit.code, f"{par[unit.code]:.2f}", initiatives, discipline, int(par[unit.code] >= 96)])
+    import_scores(session, path, plan_by_code(settings.plans_dir, PLAN), YEAR)
+
+
+def receipts_on(session: Session, day: date, timeline: Timeline) -> None:
+    """Record the documents simulated units hand in on `day` (at 09:00)."""
+    from tasks.cycle import plans, renderer
+    from thidua.admin import record_receipt
+
+    plan = plans()[PLAN]
+    units = session.exec(select(Unit).where(Unit.plan == PLAN).order_by(Unit.code)).all()
+    for index, unit in enumerate(units):
+        if unit.code in BEHAVIOUR:
+            handed = [docs for when, docs in BEHAVIOUR[unit.code] if when == day]
+        else:
+            handed = [ALL_DOCS] if day == EARLY_DAYS[index % 2] else []
+        for docs in handed:
+            at = datetime(day.year, day.month, day.day, 9, tzinfo=TZ)
+            receipt = record_receipt(session, plan, YEAR, unit.code, docs, at, renderer=renderer())
+            state, labels = receipt.state, {d.code: d.name for d in plan.documents}
+            missing = "; ".join(labels[code] for code in state.missing)
+            words = "đã đủ" + (" (trễ hạn)" if state.late else "") if state.complete else f"còn thiếu {missing}"
+            timeline.add(day, f"Nhận hồ sơ {unit.name}: {words}")
+    session.commit()
+
+
+def outbox_counts(session: Session) -> Counter[str]:
+    rows = session.exec(
+        select(OutboxMessage.kind, func.count()).where(OutboxMessage.status == OutboxStatus.sent).group_by(OutboxMessage.kind)
+    ).all()
+    return Counter(dict(rows))
+
+
+def run(out: Path, echo: Callable[[str], None]) -> dict[str, Any]:
+    """Replay the year; return the summary the JSON line reports."""
+    if out.exists():
+        shutil.rmtree(out)
+    out.mkdir(parents=True)
+    timeline = Timeline()
+    with local_servers(out / "sinks") as (smtp, zalo):
+        configure(out, smtp, zalo)
+        from flows.daily import daily
+        from models.db import default_engine, session_scope
+        from notifications.zalo import bootstrap_token
+        from tasks.cycle import plans
+        from thidua.admin import set_cycle_date
+        from thidua.cycle import load_cycle
+        from thidua.settings import get_settings
+
+        echo(f"Chạy thử kế hoạch {PLAN}, chu kỳ {YEAR}: dữ liệu trong {out}, SMTP 127.0.0.1:{smtp.port}, Zalo {zalo.url}")
+        bootstrap_token(default_engine(), get_settings(), *zalo.issue_tokens(), expires_in=90000)
+        with session_scope() as session:
+            seed(session, out)
+        days = sorted({*KEY_DAYS, *EARLY_DAYS, *(d for steps in BEHAVIOUR.values() for d, _ in steps)})
+        for day in days:
+            with session_scope() as session:
+                receipts_on(session, day, timeline)
+                if day == date(2025, 12, 1):
+                    set_cycle_date(session, plans()[PLAN], YEAR, "par_announcement", ANNOUNCEMENT)
+                    timeline.add(day, f"Quản trị viên đặt ngày công bố Chỉ số CCHC: {long_date(ANNOUNCEMENT)}")
+            for result in daily(as_of=day):
+                for line in result["lines"]:
+                    timeline.add(day, f"[{result['plan']} · {result['flow']}] {line}")
+        echo(timeline.render())
+        with session_scope() as session:
+            view = load_cycle(session, plans()[PLAN], YEAR, date(2025, 12, 31))
+            counts = outbox_counts(session)
+        duplicates = sum(n - 1 for n in Counter(smtp.message_ids()).values() if n > 1)
+        duplicates += sum(n - 1 for n in Counter(m.key for m in zalo.messages).values() if n > 1)
+        summary = {
+            "plan": PLAN,
+            "year": YEAR,
+            "units": len(view.units),
+            "sent": {"email": len(smtp.messages), "zalo": len(zalo.messages)},
+            "reminders": counts["reminder"] + counts["deadline_day"],
+            "escalations": counts["escalation_head"] + counts["escalation_agency"] + counts["escalation_chairman"],
+            "late_units": sorted(s.unit.code for s in view.units if s.dossier.late),
+            "duplicates": duplicates,
+        }
+    outputs = sorted(p for p in (out / "outputs").rglob("*") if p.is_file()) if (out / "outputs").exists() else []
+    echo(
+        f"\nTổng kết: {summary['units']} đơn vị; đã gửi {summary['sent']['email']} email và {summary['sent']['zalo']} tin Zalo; "
+        f"{summary['reminders']} lượt nhắc, {summary['escalations']} lượt báo cáo; trễ hạn: {', '.join(summary['late_units']) or 'không'}; "
+        f"tin trùng: {summary['duplicates']}."
+    )
+    if outputs:
+        echo("Kết quả thẩm định và báo cáo:\n" + "\n".join(f"  {p}" for p in outputs))
+    return summary
