@@ -6,7 +6,7 @@ from typing import Any
 from prefect import flow
 
 from tasks.appraisal import appraise_task, write_proposal_files_task
-from tasks.cycle import mark_done, outputs_dir, plans, publish_status, read_cycle, today
+from tasks.cycle import mark_done, outputs_dir, plans, publish_status, today
 from thidua.appraisal import AppraisalResult
 from thidua.dossiers import end_of_day
 
@@ -25,10 +25,10 @@ def _summary(result: AppraisalResult) -> list[str]:
 def appraisal(plan: str, year: int, as_of: date | None = None) -> dict[str, Any]:
     """Mở thẩm định: tình trạng hồ sơ, xét tiêu chuẩn, xếp hạng, đề xuất khen thưởng, tờ trình."""
     day = as_of or today()
-    view = read_cycle(plans()[plan], year, day)
-    result = appraise_task(view.plan, year, end_of_day(day))
+    the_plan = plans()[plan]
+    result = appraise_task(the_plan, year, end_of_day(day))
     files = write_proposal_files_task(result, outputs_dir(plan, year))
     lines = [*_summary(result), *(f"Đã ghi {path.name}" for path in files)]
-    publish_status(view, lines)
-    mark_done(view, "appraisal_deadline")
+    publish_status(plan, year, day, lines)
+    mark_done(plan, year, day, "appraisal_deadline")
     return {"plan": plan, "year": year, "day": day.isoformat(), "lines": lines, "steps": [], "written": 0, "sent": {}}

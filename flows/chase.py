@@ -6,10 +6,9 @@ from typing import Any
 from prefect import flow
 
 from tasks.cycle import run_day
-from thidua.planner import chase_plan
 
 
 @flow(name="chase", flow_run_name="{plan} · {year} · hạn nộp hồ sơ")
 def chase(plan: str, year: int, as_of: date | None = None) -> dict[str, Any]:
     """Nhắc các đơn vị chưa đủ hồ sơ trước hạn; báo cáo lên trên khi quá hạn."""
-    return run_day(plan, year, as_of, chase_plan)
+    return run_day(plan, year, as_of, "chase")

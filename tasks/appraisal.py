@@ -12,10 +12,7 @@ from prefect.exceptions import MissingContextError
 from models.db import session_scope
 from thidua.appraisal import AppraisalResult, appraise_cycle
 from thidua.appraisal.export import decision_rows, ranking_rows, summary_markdown
-from thidua.appraisal.letter import write_proposal_docx
-from thidua.appraisal.workbook import write_proposal_xlsx
 from thidua.plan.schema import Plan
-from thidua.reports import annual_report, phase_report
 
 
 def artifact_key(*parts: object) -> str:
@@ -54,16 +51,23 @@ def appraise_task(plan: Plan, year: int, as_of: datetime) -> AppraisalResult:
 @task(name="ghi danh sách và tờ trình")
 def write_proposal_files_task(result: AppraisalResult, out_dir: Path) -> list[Path]:
     """The XLSX proposal list and the DOCX tờ trình draft."""
+    from thidua.appraisal.letter import write_proposal_docx  # document libraries load only when needed
+    from thidua.appraisal.workbook import write_proposal_xlsx
+
     return [write_proposal_xlsx(result, out_dir), write_proposal_docx(result, out_dir)]
 
 
 @task(name="báo cáo tổng kết năm")
 def annual_report_task(plan: Plan, year: int, out_dir: Path) -> Path:
+    from thidua.reports import annual_report  # matplotlib loads only when a report is written
+
     with session_scope() as session:
         return annual_report(session, plan, year, out_dir)
 
 
 @task(name="báo cáo sơ kết giai đoạn")
 def phase_report_task(plan: Plan, out_dir: Path) -> Path:
+    from thidua.reports import phase_report
+
     with session_scope() as session:
         return phase_report(session, plan, out_dir)
