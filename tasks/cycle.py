@@ -30,6 +30,7 @@ from thidua.settings import get_settings
 from thidua.status import status_rows, summary_markdown
 
 DECIDE: dict[str, Callable[[CycleView], DayPlan]] = {"launch": launch_plan, "chase": chase_plan}
+TABLE_ROWS = 1000  # a larger status table is cut to the units that need attention (the CLI has them all)
 ENQUEUE_CHUNK = 1000  # drafts rendered and inserted at a time, so memory does not grow with the unit count
 
 
@@ -94,11 +95,15 @@ def publish_status(plan_code: str, year: int, day: date, lines: list[str]) -> No
     """Per-unit table and Vietnamese summary under stable keys per plan and year."""
     with session_scope() as session:
         view = load_cycle(session, plans()[plan_code], year, day)
-    create_table_artifact(
-        status_rows(view),
-        key=artifact_key("trang-thai", plan_code, year),
-        description=f"Trạng thái hồ sơ từng đơn vị — {plan_code} · {year}",
-    )
+    rows, description = status_rows(view), f"Trạng thái hồ sơ từng đơn vị — {plan_code} · {year}"
+    if len(rows) > TABLE_ROWS:
+        behind = [row for row in rows if row["Hồ sơ"] != "đã đủ"]
+        description += (
+            f" — {min(len(behind), TABLE_ROWS)} trên {len(rows)} đơn vị chưa đủ hồ sơ; "
+            f"danh sách đầy đủ: thidua status --plan {plan_code} --year {year} --json"
+        )
+        rows = behind[:TABLE_ROWS]
+    create_table_artifact(rows, key=artifact_key("trang-thai", plan_code, year), description=description)
     create_markdown_artifact(
         summary_markdown(view, lines),
         key=artifact_key("tom-tat", plan_code, year),
