@@ -40,13 +40,14 @@ class OutboxMessage(SQLModel, table=True):
     body_text: str
     body_html: str | None = None
     payload: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
-    fallback_email: str | None = None
-    message_id: str
+    fallback_email: str | None = None  # where a Zalo message goes if Zalo cannot reach the recipient
+    fallback_for: int | None = None  # the Zalo row this email replaces
+    message_id: str  # deterministic key of (plan, year, unit, milestone, step, channel)
     status: OutboxStatus = Field(default=OutboxStatus.pending)
     attempts: int = 0
     next_attempt_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False))
     last_error: str | None = None
-    provider_id: str | None = None
+    provider_id: str | None = None  # SMTP reply or Zalo message id
     claimed_by: str | None = None
     claimed_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime))
     created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False))

@@ -1,12 +1,10 @@
 """Email channel on aiosmtplib: a few reused connections, bounded concurrency, UTF-8 MIME messages."""
 
 import asyncio
+import base64
 import ssl
 from collections import deque
 from collections.abc import AsyncIterator, Sequence
-from email.header import Header
-from email.mime.multipart import MIMEMultipart
-from email.mime.text import MIMEText
 from email.utils import formataddr, formatdate, parseaddr
 from typing import ClassVar, Literal
 
@@ -21,6 +19,27 @@ _CONNECTION_LOST = (aiosmtplib.SMTPServerDisconnected, aiosmtplib.SMTPTimeoutErr
 
 class InvalidAddress(ValueError):
     """The recipient is not a single plain email address."""
+
+
+def encode_header(text: str) -> str:
+    """`text` as a header value: ASCII as is, otherwise RFC 2047 base64 words of at most 45 bytes, folded."""
+    if text.isascii():
+        return text
+    words, chunk = [], ""
+    for char in text:
+        if len((chunk + char).encode()) > 45:
+            words.append(chunk)
+            chunk = ""
+        chunk += char
+    words.append(chunk)
+    return "\r\n ".join(f"=?utf-8?b?{base64.b64encode(word.encode()).decode('ascii')}?=" for word in words)
+
+
+def format_address(name: str, address: str) -> str:
+    """`Name <address>` with the name quoted (ASCII) or RFC 2047-encoded."""
+    if not name:
+        return address
+    return formataddr((name, address)) if name.isascii() else f"{encode_header(name)} <{address}>"
 
 
 def message_id(key: str, mail_from: str) -> str:
@@ -54,55 +73,61 @@ class EmailChannel:
         self._connections = max(1, connections)
         name, self._envelope_from = parseaddr(mail_from)
         self._mail_from = mail_from
-        self._from_header = formataddr((one_line(name), self._envelope_from), charset="utf-8")
+        self._from_header = format_address(one_line(name), self._envelope_from)
         self.mask = Masker([password])
 
     def build(self, message: Outgoing) -> bytes:
-        """The MIME message (plain text + HTML, UTF-8, RFC 2047 subject) as bytes."""
+        """The MIME message (plain text + HTML, UTF-8 base64, RFC 2047 headers) as bytes.
+
+        Written directly rather than through `email.message` (0.7 ms a message): the structure is
+        fixed, and the boundary `=_<key>` cannot occur in base64 text.
+        """
         address = message.recipient.strip()
-        if address != one_line(address) or address.count("@") != 1 or "<" in address or "," in address:
+        if address != one_line(address) or address.count("@") != 1 or any(c in address for c in '<>,;" '):
             raise InvalidAddress(f"địa chỉ email không hợp lệ: {address!r}")
-        mime = MIMEMultipart("alternative")
-        mime["Subject"] = Header(one_line(message.subject), "utf-8").encode()
-        mime["From"] = self._from_header
-        mime["To"] = formataddr((one_line(message.recipient_name), address), charset="utf-8")
-        mime["Date"] = formatdate(usegmt=True)
-        mime["Message-ID"] = message_id(message.key, self._mail_from)
-        mime["Content-Language"] = "vi"
-        mime["Auto-Submitted"] = "auto-generated"
-        mime.attach(MIMEText(message.text, "plain", "utf-8"))
-        if message.html:
-            mime.attach(MIMEText(message.html, "html", "utf-8"))
-        return mime.as_bytes()
+        boundary = f"=_{message.key}"
+        lines = [
+            f"Subject: {encode_header(one_line(message.subject))}",
+            f"From: {self._from_header}",
+            f"To: {format_address(one_line(message.recipient_name), address)}",
+            f"Date: {formatdate(usegmt=True)}",
+            f"Message-ID: {message_id(message.key, self._mail_from)}",
+            "MIME-Version: 1.0",
+            "Content-Language: vi",
+            "Auto-Submitted: auto-generated",
+            f'Content-Type: multipart/alternative; boundary="{boundary}"',
+            "",
+        ]
+        for subtype, body in (("plain", message.text), ("html", message.html)):
+            if body:
+                lines += [f"--{boundary}", f'Content-Type: text/{subtype}; charset="utf-8"', "Content-Transfer-Encoding: base64", ""]
+                lines.append(base64.encodebytes(body.encode()).decode("ascii").rstrip("\n").replace("\n", "\r\n"))
+        lines += [f"--{boundary}--", ""]
+        return "\r\n".join(lines).encode("ascii")
 
     async def deliver(self, messages: Sequence[Outgoing]) -> AsyncIterator[Outcome]:
         """Send `messages` over up to `connections` connections; one outcome per message."""
         queue = deque(messages)
-        results: asyncio.Queue[Outcome] = asyncio.Queue()
+        results: asyncio.Queue[Outcome | None] = asyncio.Queue()
         failures: list[str] = []
-        workers = [
-            asyncio.create_task(self._worker(queue, results, failures))
-            for _ in range(min(self._connections, len(queue)))
-        ]
+
+        async def run_workers() -> None:
+            try:
+                count = min(self._connections, len(queue))
+                await asyncio.gather(*(self._worker(queue, results, failures) for _ in range(count)))
+            finally:
+                results.put_nowait(None)
+
+        runner = asyncio.create_task(run_workers())
         try:
-            for _ in range(len(messages)):
-                if results.empty() and all(worker.done() for worker in workers):
-                    break
-                getter = asyncio.ensure_future(results.get())
-                await asyncio.wait([getter, *workers], return_when=asyncio.FIRST_COMPLETED)
-                if not getter.done():
-                    getter.cancel()
-                    continue
-                yield getter.result()
-            await asyncio.gather(*workers)
-            while not results.empty():
-                yield results.get_nowait()
+            while (outcome := await results.get()) is not None:
+                yield outcome
+            await runner
             error = failures[-1] if failures else "không kết nối được máy chủ SMTP"
             while queue:  # no connection could be opened: these stay pending and are retried later
                 yield Outcome(queue.popleft().id, Delivery.transient, error=error)
         finally:
-            for worker in workers:
-                worker.cancel()
+            runner.cancel()
 
     async def _connect(self) -> aiosmtplib.SMTP:
         smtp = aiosmtplib.SMTP(

@@ -5,6 +5,7 @@ import typer
 from thidua.cli.appraisal import appraise, nominees_app, report_app, scores_app
 from thidua.cli.cycle import cycle_app, dossier_app, serve, status, tick
 from thidua.cli.demo import demo
+from thidua.cli.notify import notify_app, outbox_app
 from thidua.cli.plans import calendar, plan_app
 from thidua.cli.units import units_app
 
@@ -22,3 +23,5 @@ app.command("appraise")(appraise)
 app.add_typer(scores_app, name="scores")
 app.add_typer(nominees_app, name="nominees")
 app.add_typer(report_app, name="report")
+app.add_typer(notify_app, name="notify")
+app.add_typer(outbox_app, name="outbox")

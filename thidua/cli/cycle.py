@@ -145,7 +145,8 @@ def status(
         typer.echo(summary_markdown(view))
         typer.echo("")
         for row in status_rows(view):
-            typer.echo(" | ".join(v for v in row.values() if v))
+            details = "; ".join(f"{k.lower()}: {v}" for k, v in row.items() if v and k not in ("Mã", "Đơn vị", "Nhóm"))
+            typer.echo(f"• {row['Đơn vị']} ({row['Mã']}) — {details}")
 
     _checked(action)
 

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-21 23:35:25.973000
+Create Date: 2026-11-21 23:41:29.383757
 """
 
 from alembic import op
@@ -104,6 +104,7 @@ def upgrade() -> None:
     sa.Column('body_html', sqlmodel.sql.sqltypes.AutoString(), nullable=True),
     sa.Column('payload', sa.JSON(), nullable=False),
     sa.Column('fallback_email', sqlmodel.sql.sqltypes.AutoString(), nullable=True),
+    sa.Column('fallback_for', sa.Integer(), nullable=True),
     sa.Column('message_id', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
     sa.Column('status', sa.Enum('pending', 'sending', 'sent', 'failed', 'deferred', name='outboxstatus'), nullable=False),
     sa.Column('attempts', sa.Integer(), nullable=False),

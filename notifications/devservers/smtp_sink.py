@@ -1,0 +1,163 @@
+"""An SMTP sink on aiosmtpd: accepts every message on 127.0.0.1 and keeps it, in memory and optionally in a JSONL file.
+
+From code: `with SmtpSink() as sink: ... sink.port ... sink.messages`. As a process (for the benchmark
+or the demo): `python -m notifications.devservers.smtp_sink --port 0 --store DIR`; it prints
+`ready 127.0.0.1:PORT` once it accepts connections, writes `DIR/received.jsonl`, and stops on SIGTERM.
+"""
+
+import argparse
+import json
+import re
+import signal
+import ssl
+import threading
+from dataclasses import dataclass
+from email import policy
+from email.message import EmailMessage
+from email.parser import BytesParser
+from pathlib import Path
+from typing import IO, Any, Self
+
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult, Envelope, LoginPassword, Session, SMTP
+
+from notifications.devservers import LOOPBACK, free_port
+
+STORE_FILE = "received.jsonl"
+_MESSAGE_ID = re.compile(rb"^Message-ID:\s*(<[^>\r\n]*>)", re.IGNORECASE | re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class ReceivedMail:
+    """One message as the sink received it."""
+
+    message_id: str | None
+    mail_from: str
+    rcpt_tos: tuple[str, ...]
+    data: bytes
+
+    def parse(self) -> EmailMessage:
+        """The message parsed with the modern policy (headers decoded)."""
+        message = BytesParser(policy=policy.default).parsebytes(self.data)
+        assert isinstance(message, EmailMessage)
+        return message
+
+
+def read_store(directory: Path) -> list[ReceivedMail]:
+    """The messages a sink process wrote to `directory`."""
+    path = directory / STORE_FILE
+    if not path.exists():
+        return []
+    with path.open(encoding="utf-8") as lines:
+        return [
+            ReceivedMail(row["message_id"], row["mail_from"], tuple(row["rcpt_tos"]), row["data"].encode("latin-1"))
+            for row in map(json.loads, lines)
+        ]
+
+
+class _Handler:
+    def __init__(self, sink: "SmtpSink") -> None:
+        self._sink = sink
+
+    async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
+        data = envelope.original_content or b""
+        header_end = data.find(b"\r\n\r\n")
+        found = _MESSAGE_ID.search(data, 0, header_end if header_end >= 0 else len(data))
+        mail = ReceivedMail(
+            message_id=found.group(1).decode("ascii", "replace") if found else None,
+            mail_from=envelope.mail_from or "",
+            rcpt_tos=tuple(envelope.rcpt_tos),
+            data=data,
+        )
+        self._sink.record(mail)
+        return "250 OK"
+
+
+class SmtpSink:
+    """A loopback SMTP server that accepts everything; optional STARTTLS, implicit TLS and AUTH."""
+
+    def __init__(
+        self,
+        port: int = 0,
+        store: Path | None = None,
+        *,
+        starttls_context: ssl.SSLContext | None = None,
+        implicit_tls_context: ssl.SSLContext | None = None,
+        credentials: tuple[str, str] | None = None,
+    ) -> None:
+        self.port = port or free_port()
+        self._store = store
+        self._file: IO[str] | None = None
+        self._lock = threading.Lock()
+        self._messages: list[ReceivedMail] = []
+        self._credentials = credentials
+        server_kwargs: dict[str, Any] = {"hostname": LOOPBACK, "port": self.port}
+        if implicit_tls_context:
+            server_kwargs["ssl_context"] = implicit_tls_context
+        if starttls_context:
+            server_kwargs.update(tls_context=starttls_context, require_starttls=True)
+        if credentials:
+            server_kwargs.update(authenticator=self._authenticate, auth_require_tls=bool(starttls_context))
+        self._controller = Controller(_Handler(self), **server_kwargs)
+
+    def _authenticate(self, server: SMTP, session: Session, envelope: Envelope, mechanism: str, auth_data: Any) -> AuthResult:
+        ok = isinstance(auth_data, LoginPassword) and self._credentials == (
+            auth_data.login.decode(),
+            auth_data.password.decode(),
+        )
+        return AuthResult(success=ok, handled=False)
+
+    def record(self, mail: ReceivedMail) -> None:
+        with self._lock:
+            self._messages.append(mail)
+            if self._file:
+                row = {"message_id": mail.message_id, "mail_from": mail.mail_from, "rcpt_tos": list(mail.rcpt_tos)}
+                self._file.write(json.dumps({**row, "data": mail.data.decode("latin-1")}) + "\n")
+                self._file.flush()
+
+    @property
+    def messages(self) -> list[ReceivedMail]:
+        with self._lock:
+            return list(self._messages)
+
+    def message_ids(self) -> list[str | None]:
+        """The `Message-ID` of every received message, repeats included (count them to find duplicates)."""
+        return [mail.message_id for mail in self.messages]
+
+    def start(self) -> Self:
+        if self._store:
+            self._store.mkdir(parents=True, exist_ok=True)
+            self._file = (self._store / STORE_FILE).open("a", encoding="utf-8")
+        self._controller.start()
+        return self
+
+    def stop(self) -> None:
+        self._controller.stop()
+        if self._file:
+            self._file.close()
+            self._file = None
+
+    def __enter__(self) -> Self:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="Máy chủ SMTP giả lập trên 127.0.0.1, lưu mọi thư nhận được.")
+    parser.add_argument("--port", type=int, default=0, help="cổng; 0 = chọn cổng trống")
+    parser.add_argument("--store", type=Path, help=f"thư mục ghi {STORE_FILE}")
+    args = parser.parse_args()
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    with SmtpSink(args.port, args.store) as sink:
+        print(f"ready {LOOPBACK}:{sink.port}", flush=True)
+        try:
+            stop.wait()
+        except KeyboardInterrupt:
+            pass
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,249 @@
+"""A local HTTP server that speaks the three Zalo endpoints we use, with switches to inject each error class.
+
+Endpoints: `POST /v4/oa/access_token` (refresh; single-use refresh tokens, rotated on every call),
+`POST /v3.0/oa/message/cs` (OA text to a follower), `POST /message/template` (ZNS). Point
+`zalo_oauth_url`, `zalo_openapi_url` and `zalo_business_url` at `server.url`.
+
+From code: `with ZaloServer(app_secret="s") as zalo: access, refresh = zalo.issue_tokens()`, then flip
+switches on `zalo.faults`. As a process: `python -m notifications.devservers.zalo_server --port 0
+--store DIR --app-secret S --template-id T` prints `ready 127.0.0.1:PORT` and a JSON line with a first
+token pair; `POST /_control` (JSON of `Faults` fields) flips switches, `GET /_messages` lists what arrived.
+
+The error numbers below are what the real API is reported to return; see `notifications/zalo_errors.py`.
+"""
+
+import argparse
+import hashlib
+import itertools
+import json
+import re
+import secrets
+import signal
+import threading
+import time
+from dataclasses import asdict, dataclass, field, fields
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import IO, Any, Self
+from urllib.parse import parse_qs
+
+from notifications.devservers import LOOPBACK, free_port
+
+STORE_FILE = "zalo.jsonl"
+_PHONE = re.compile(r"84\d{9}")
+
+
+@dataclass
+class Faults:
+    """Error switches; each applies to every request until switched off (except `fail_5xx`, a countdown)."""
+
+    invalid_phones: set[str] = field(default_factory=set)  # ZNS -108
+    non_followers: set[str] = field(default_factory=set)  # OA -213
+    quota_exhausted: bool = False  # ZNS -144, OA -211
+    outside_hours: bool = False  # ZNS -133, OA -234
+    template_approved: bool = True  # ZNS -131 when False
+    fail_5xx: int = 0  # the next N message requests answer HTTP 503
+    delay_s: float = 0.0  # every message request waits this long before answering
+
+
+@dataclass(frozen=True)
+class ZaloReceived:
+    """One message the server accepted; `key` is the ZNS tracking_id, or a hash of recipient and text for OA."""
+
+    path: str
+    recipient: str
+    key: str
+    text: str | None
+    template_id: str | None
+    template_data: dict[str, str] | None
+    message_id: str
+
+
+class ZaloServer:
+    """The fake Zalo API on 127.0.0.1; thread-safe; records messages and token refreshes."""
+
+    def __init__(self, *, port: int = 0, app_secret: str = "dev-secret", template_ids: tuple[str, ...] = ("1001",), store: Path | None = None) -> None:
+        self.port = port or free_port()
+        self.url = f"http://{LOOPBACK}:{self.port}"
+        self.app_secret = app_secret
+        self.template_ids = set(template_ids)
+        self.faults = Faults()
+        self.messages: list[ZaloReceived] = []
+        self.refreshes: list[tuple[str, bool]] = []  # (refresh token presented, accepted)
+        self._access: set[str] = set()
+        self._refresh: set[str] = set()
+        self._ids = itertools.count(1)
+        self._lock = threading.RLock()
+        self._store = store
+        self._file: IO[str] | None = None
+        self._httpd = ThreadingHTTPServer((LOOPBACK, self.port), _handler(self))
+        self._httpd.daemon_threads = True
+        self._thread = threading.Thread(target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05}, name="zalo-server", daemon=True)
+
+    def issue_tokens(self) -> tuple[str, str]:
+        """A new valid (access token, refresh token) pair, as the one-off OA authorisation gives."""
+        with self._lock:
+            pair = (f"acc-{secrets.token_hex(12)}", f"ref-{secrets.token_hex(12)}")
+            self._access.add(pair[0])
+            self._refresh.add(pair[1])
+            return pair
+
+    def expire_access_tokens(self) -> None:
+        """Every access token issued so far is rejected from now on (refresh tokens stay valid)."""
+        with self._lock:
+            self._access.clear()
+
+    def reused_refresh_tokens(self) -> list[str]:
+        """Refresh tokens presented more than once (must stay empty)."""
+        with self._lock:
+            counts: dict[str, int] = {}
+            for token, _ in self.refreshes:
+                counts[token] = counts.get(token, 0) + 1
+        return [token for token, count in counts.items() if count > 1]
+
+    def _refresh_tokens(self, headers: Any, form: dict[str, str]) -> tuple[int, dict[str, Any]]:
+        if headers.get("secret_key") != self.app_secret:
+            return 200, {"error": -14002, "error_name": "Invalid secret key"}  # simulated code
+        token = form.get("refresh_token", "")
+        with self._lock:
+            ok = form.get("grant_type") == "refresh_token" and token in self._refresh
+            self.refreshes.append((token, ok))
+            if not ok:
+                # simulated code; the presented token is echoed, as some APIs do, so masking is exercised
+                return 200, {"error": -14014, "error_name": "Invalid refresh token", "error_description": f"{token} is invalid or used"}
+            self._refresh.discard(token)
+            access, refresh = self.issue_tokens()
+        return 200, {"access_token": access, "refresh_token": refresh, "expires_in": "90000"}
+
+    def _message(self, path: str, headers: Any, body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        faults = self.faults
+        if faults.delay_s:
+            time.sleep(faults.delay_s)
+        with self._lock:
+            if faults.fail_5xx > 0:
+                faults.fail_5xx -= 1
+                return 503, {"error": -1, "message": "Service unavailable"}
+            zns = path == "/message/template"
+            if headers.get("access_token") not in self._access:
+                return 200, {"error": -124 if zns else -216, "message": "Access token is invalid"}
+            if faults.quota_exhausted:
+                return 200, {"error": -144 if zns else -211, "message": "Out of quota"}
+            if faults.outside_hours:
+                return 200, {"error": -133 if zns else -234, "message": "Outside allowed sending time"}
+            message_id = f"msg-{next(self._ids)}"
+            if zns:
+                phone = str(body.get("phone", ""))
+                if not _PHONE.fullmatch(phone) or phone in faults.invalid_phones:
+                    return 200, {"error": -108, "message": "Phone number invalid"}
+                if str(body.get("template_id")) not in self.template_ids:
+                    return 200, {"error": -109, "message": "Template ID invalid"}
+                if not faults.template_approved:
+                    return 200, {"error": -131, "message": "Template is not approved"}
+                received = ZaloReceived(path, phone, str(body.get("tracking_id", "")), None, str(body["template_id"]), dict(body.get("template_data") or {}), message_id)
+                data: dict[str, Any] = {"msg_id": message_id, "sent_time": str(int(time.time() * 1000)), "quota": {"dailyQuota": "500", "remainingQuota": "499"}}
+            else:
+                user_id = str((body.get("recipient") or {}).get("user_id", ""))
+                if not user_id or user_id in faults.non_followers:
+                    return 200, {"error": -213, "message": "User has not followed the OA"}
+                text = str((body.get("message") or {}).get("text", ""))
+                key = hashlib.sha256(f"{user_id}\x1f{text}".encode()).hexdigest()[:32]
+                received = ZaloReceived(path, f"user:{user_id}", key, text, None, None, message_id)
+                data = {"message_id": message_id, "user_id": user_id}
+            self.messages.append(received)
+            if self._file:
+                self._file.write(json.dumps(asdict(received), ensure_ascii=False) + "\n")
+                self._file.flush()
+        return 200, {"error": 0, "message": "Success", "data": data}
+
+    def control(self, switches: dict[str, Any]) -> None:
+        """Set `Faults` fields by name (lists become sets), as `POST /_control` does."""
+        names = {item.name for item in fields(Faults)}
+        with self._lock:
+            for name, value in switches.items():
+                if name not in names:
+                    raise KeyError(name)
+                setattr(self.faults, name, set(value) if isinstance(value, list) else value)
+
+    def start(self) -> Self:
+        if self._store:
+            self._store.mkdir(parents=True, exist_ok=True)
+            self._file = (self._store / STORE_FILE).open("a", encoding="utf-8")
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._httpd.shutdown()
+        self._httpd.server_close()
+        if self._file:
+            self._file.close()
+            self._file = None
+
+    def __enter__(self) -> Self:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+def _handler(server: ZaloServer) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        def log_message(self, format: str, *args: Any) -> None:  # keep test and demo output clean
+            pass
+
+        def _reply(self, status: int, body: Any) -> None:
+            raw = json.dumps(body, ensure_ascii=False).encode()
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json; charset=utf-8")
+            self.send_header("Content-Length", str(len(raw)))
+            self.end_headers()
+            self.wfile.write(raw)
+
+        def do_GET(self) -> None:
+            if self.path == "/_messages":
+                with server._lock:
+                    return self._reply(200, [asdict(message) for message in server.messages])
+            self._reply(404, {"error": -404, "message": "Not found"})
+
+        def do_POST(self) -> None:
+            raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            try:
+                if self.path == "/v4/oa/access_token":
+                    form = {key: values[0] for key, values in parse_qs(raw.decode()).items()}
+                    return self._reply(*server._refresh_tokens(self.headers, form))
+                body = json.loads(raw or b"{}")
+                if self.path in ("/v3.0/oa/message/cs", "/message/template"):
+                    return self._reply(*server._message(self.path, self.headers, body))
+                if self.path == "/_control":
+                    server.control(body)
+                    return self._reply(200, {"error": 0})
+                if self.path == "/_tokens":
+                    access, refresh = server.issue_tokens()
+                    return self._reply(200, {"access_token": access, "refresh_token": refresh, "expires_in": "90000"})
+            except (ValueError, KeyError) as exc:
+                return self._reply(400, {"error": -400, "message": f"Bad request: {exc}"})
+            self._reply(404, {"error": -404, "message": "Not found"})
+
+    return Handler
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="Máy chủ Zalo giả lập trên 127.0.0.1 (OAuth v4, OA v3, ZNS).")
+    parser.add_argument("--port", type=int, default=0, help="cổng; 0 = chọn cổng trống")
+    parser.add_argument("--store", type=Path, help=f"thư mục ghi {STORE_FILE}")
+    parser.add_argument("--app-secret", default="dev-secret")
+    parser.add_argument("--template-id", action="append", default=None, help="template ZNS đã duyệt (lặp lại được)")
+    args = parser.parse_args()
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    with ZaloServer(port=args.port, app_secret=args.app_secret, template_ids=tuple(args.template_id or ["1001"]), store=args.store) as zalo:
+        access, refresh = zalo.issue_tokens()
+        print(f"ready {LOOPBACK}:{zalo.port}", flush=True)
+        print(json.dumps({"access_token": access, "refresh_token": refresh, "expires_in": "90000"}), flush=True)
+        try:
+            stop.wait()
+        except KeyboardInterrupt:
+            pass
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,74 @@
+import json
+
+import pytest
+from sqlalchemy import Engine
+from sqlmodel import Session, select
+from typer.testing import CliRunner
+
+import thidua.cli.notify as cli
+from models import OutboxMessage, OutboxStatus
+from notifications.devservers.smtp_sink import SmtpSink
+from notifications.devservers.zalo_server import ZaloServer
+from notifications.outbox import Draft, enqueue
+from notifications.samples import sample_context
+from notifications.templates import Renderer
+from notifications.zalo import bootstrap_token
+from thidua.settings import Settings
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def db(sqlite_engine: Engine, monkeypatch: pytest.MonkeyPatch) -> Engine:
+    monkeypatch.setattr(cli, "default_engine", lambda: sqlite_engine)
+    return sqlite_engine
+
+
+def seed(engine: Engine) -> list[int]:
+    items = [Draft("p", 2025, f"u{i}", "submission", "d-1", "email", f"u{i}@example.vn", sample_context(unit_code=f"u{i}")) for i in range(3)]
+    with Session(engine) as session:
+        enqueue(session, items, Renderer())
+        session.commit()
+        rows = list(session.exec(select(OutboxMessage).order_by(OutboxMessage.id)))
+        rows[0].status, rows[0].last_error = OutboxStatus.failed, "550 hộp thư không tồn tại"
+        rows[1].status = OutboxStatus.sent
+        session.add_all(rows)
+        session.commit()
+        return [row.id for row in rows]  # type: ignore[misc]
+
+
+def test_outbox_list_filters_by_status_and_prints_json(db: Engine) -> None:
+    failed, _, _ = seed(db)
+    result = runner.invoke(cli.outbox_app, ["list", "--status", "failed", "--json"])
+    assert result.exit_code == 0, result.output
+    listed = json.loads(result.output)
+    assert [item["id"] for item in listed] == [failed] and listed[0]["last_error"] == "550 hộp thư không tồn tại"
+    text = runner.invoke(cli.outbox_app, ["list"]).output
+    assert "[sent]" in text and "[failed]" in text and "lần thử tới" in text
+
+
+def test_outbox_retry_requeues_failed_rows_but_never_a_sent_one(db: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    failed, sent, _ = seed(db)
+    result = runner.invoke(cli.outbox_app, ["retry", "--id", str(sent)])
+    assert "Đã đưa 0 tin" in result.output
+    with SmtpSink() as sink:
+        monkeypatch.setattr(cli, "get_settings", lambda: Settings(smtp_port=sink.port))
+        result = runner.invoke(cli.outbox_app, ["retry", "--send"])
+    assert result.exit_code == 0, result.output
+    assert "Đã đưa 1 tin" in result.output and "'email': 2" in result.output
+    assert sorted(m.rcpt_tos[0] for m in sink.messages) == ["u0@example.vn", "u2@example.vn"]
+
+
+def test_notify_test_sends_through_each_channel(db: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    with SmtpSink() as sink, ZaloServer(app_secret="s3cret") as zalo:
+        settings = Settings(smtp_port=sink.port, zalo_oauth_url=zalo.url, zalo_openapi_url=zalo.url, zalo_business_url=zalo.url, zalo_app_secret="s3cret", zalo_zns_template_id="1001")
+        monkeypatch.setattr(cli, "get_settings", lambda: settings)
+        bootstrap_token(db, settings, *zalo.issue_tokens(), 90000)
+        email = runner.invoke(cli.notify_app, ["test", "--channel", "email", "--to", "admin@example.vn"])
+        phone = runner.invoke(cli.notify_app, ["test", "--channel", "zalo", "--to", "0912 345 678"])
+        zalo.faults.non_followers.add("9")
+        refused = runner.invoke(cli.notify_app, ["test", "--channel", "zalo", "--to", "user:9"])
+    assert email.exit_code == 0 and "đã gửi" in email.output
+    assert "[THỬ NGHIỆM]" in sink.messages[0].parse()["Subject"]
+    assert phone.exit_code == 0 and zalo.messages[0].recipient == "84912345678"
+    assert refused.exit_code == 1 and "-213" in refused.output

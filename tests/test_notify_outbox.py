@@ -1,0 +1,124 @@
+import datetime as dt
+import threading
+from collections import Counter
+from collections.abc import AsyncIterator, Sequence
+
+import pytest
+from prefect.logging import disable_run_logger
+from sqlalchemy import Engine
+from sqlmodel import Session, select
+
+import tasks.send as send_task
+from models import OutboxMessage, OutboxStatus
+from models.types import utcnow
+from notifications.base import Delivery, Outcome, Outgoing
+from notifications.devservers.smtp_sink import SmtpSink
+from notifications.email import EmailChannel
+from notifications.outbox import CLAIM_TIMEOUT, MAX_ATTEMPTS, Draft, _claim, enqueue, send_due, transition
+from notifications.samples import sample_context
+from notifications.templates import Renderer
+from thidua.settings import Settings
+
+RENDERER = Renderer()
+NOW = utcnow() + dt.timedelta(hours=1)  # every row written by a test is due by then
+
+
+def drafts(count: int, channel: str = "email") -> list[Draft]:
+    address = (lambda i: f"u{i}@example.vn") if channel == "email" else (lambda i: f"849123456{i:02d}")
+    return [Draft("p", 2025, f"u{i}", "submission", "d-1", channel, address(i), sample_context(unit_code=f"u{i}")) for i in range(count)]
+
+
+def write(engine: Engine, items: list[Draft]) -> int:
+    with Session(engine) as session:
+        new = enqueue(session, items, RENDERER)
+        session.commit()
+    return new
+
+
+def rows(engine: Engine) -> list[OutboxMessage]:
+    with Session(engine) as session:
+        return list(session.exec(select(OutboxMessage).order_by(OutboxMessage.id)))
+
+
+def test_concurrent_enqueues_of_the_same_drafts_insert_each_row_once(engine: Engine) -> None:
+    start = threading.Barrier(3)
+    counts: list[int] = []
+
+    def work() -> None:
+        start.wait()
+        counts.append(write(engine, drafts(300)))
+
+    threads = [threading.Thread(target=work) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sum(counts) == 300 and len(rows(engine)) == 300
+    assert write(engine, drafts(301)) == 1
+
+
+def test_claims_are_exclusive_and_abandoned_claims_come_back(engine: Engine) -> None:
+    write(engine, drafts(10))
+    first = _claim(engine, "email", "a", NOW, 6, CLAIM_TIMEOUT)
+    second = _claim(engine, "email", "b", NOW, 6, CLAIM_TIMEOUT)
+    assert len(first) == 6 and len(second) == 4 and not {r.id for r in first} & {r.id for r in second}
+    assert _claim(engine, "email", "c", NOW + CLAIM_TIMEOUT, 20, CLAIM_TIMEOUT) == []
+    assert len(_claim(engine, "email", "c", NOW + CLAIM_TIMEOUT + dt.timedelta(seconds=1), 20, CLAIM_TIMEOUT)) == 10
+
+
+class CrashingChannel:
+    """Sends through `inner`, then dies before the outbox could record the last `unrecorded` sends."""
+
+    name = "email"
+
+    def __init__(self, inner: EmailChannel, unrecorded: int) -> None:
+        self._inner, self._unrecorded = inner, unrecorded
+
+    async def deliver(self, messages: Sequence[Outgoing]) -> AsyncIterator[Outcome]:
+        outcomes = [outcome async for outcome in self._inner.deliver(messages)]
+        for outcome in outcomes[: -self._unrecorded]:
+            yield outcome
+        raise RuntimeError("worker killed")
+
+
+def test_a_crash_between_send_and_mark_repeats_only_the_unrecorded_rows_once(sqlite_engine: Engine) -> None:
+    write(sqlite_engine, drafts(10))
+    with SmtpSink() as sink:
+        email = EmailChannel(host="127.0.0.1", port=sink.port, mail_from="td@example.vn")
+        with pytest.raises(RuntimeError):
+            send_due(sqlite_engine, {"email": CrashingChannel(email, unrecorded=2)}, now=NOW)
+        assert Counter(r.status for r in rows(sqlite_engine)) == {OutboxStatus.sent: 8, OutboxStatus.sending: 2}
+        assert send_due(sqlite_engine, {"email": email}, now=NOW + dt.timedelta(minutes=1)).sent == {}
+        assert send_due(sqlite_engine, {"email": email}, now=NOW + CLAIM_TIMEOUT * 2).sent == {"email": 2}
+    assert sorted(Counter(sink.message_ids()).values()) == [1] * 8 + [2] * 2
+
+
+def test_transitions_keep_every_failure_recorded() -> None:
+    exhausted = transition(Outcome(1, Delivery.transient, error="503"), MAX_ATTEMPTS - 1, NOW)
+    assert exhausted["status"] == OutboxStatus.failed and exhausted["last_error"] == "503"
+    retry = transition(Outcome(1, Delivery.transient, error="503"), 2, NOW)
+    assert retry["status"] == OutboxStatus.pending and retry["next_attempt_at"] == NOW + dt.timedelta(minutes=4)
+    later = NOW + dt.timedelta(hours=20)
+    deferred = transition(Outcome(1, Delivery.deferred, error="quota", retry_at=later), 2, NOW)
+    assert deferred["status"] == OutboxStatus.deferred and deferred["next_attempt_at"] == later and deferred["attempts"] == 2
+    config = transition(Outcome(1, Delivery.config, error="template"), 0, NOW)
+    assert config["status"] == OutboxStatus.pending and config["next_attempt_at"] == NOW
+
+
+def test_the_prefect_task_sends_a_whole_batch_outside_a_run(sqlite_engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    write(sqlite_engine, drafts(25))
+    with SmtpSink() as sink:
+        monkeypatch.setattr(send_task, "get_settings", lambda: Settings(smtp_port=sink.port))
+        with disable_run_logger():
+            report = send_task.send_notifications.fn(channels=["email"], batch_size=10, database_url=str(sqlite_engine.url))
+    assert report.sent == {"email": 25} and len(sink.messages) == 25
+    assert all(r.status == OutboxStatus.sent for r in rows(sqlite_engine))
+
+
+def test_the_prefect_task_raises_for_the_administrator_when_a_channel_stops(sqlite_engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    write(sqlite_engine, drafts(2, channel="zalo"))
+    monkeypatch.setattr(send_task, "get_settings", lambda: Settings(zalo_app_secret="x", zalo_zns_template_id="1"))
+    with disable_run_logger(), pytest.raises(send_task.ChannelStopped) as stopped:
+        send_task.send_notifications.fn(channels=["zalo"], database_url=str(sqlite_engine.url))
+    assert "chưa có token Zalo" in str(stopped.value)
+    assert {r.status for r in rows(sqlite_engine)} == {OutboxStatus.pending}

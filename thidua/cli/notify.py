@@ -1,0 +1,164 @@
+"""`thidua notify …` (try a channel) and `thidua outbox …` (inspect and retry the outbox)."""
+
+import asyncio
+import json
+from datetime import datetime
+from enum import StrEnum
+from typing import Annotated, Any
+from zoneinfo import ZoneInfo
+
+import typer
+from sqlmodel import Session, col, select
+
+from models.db import default_engine
+from models.outbox import OutboxMessage, OutboxStatus
+from models.types import utcnow
+from notifications.base import Channel, Delivery, Outcome, Outgoing
+from notifications.factory import build_channels
+from notifications.outbox import message_key, requeue, send_due
+from notifications.samples import sample_context
+from notifications.templates import Renderer
+from notifications.zalo import OA_PREFIX, zns_phone
+from thidua.settings import TIMEZONE, get_settings
+
+notify_app = typer.Typer(no_args_is_help=True, add_completion=False, help="Thử các kênh gửi thông báo.")
+outbox_app = typer.Typer(no_args_is_help=True, add_completion=False, help="Xem và gửi lại tin trong hộp thư đi.")
+
+_LOCAL = ZoneInfo(TIMEZONE)
+_DELIVERY_VI = {
+    Delivery.sent: "đã gửi",
+    Delivery.transient: "lỗi tạm thời, sẽ thử lại",
+    Delivery.deferred: "tạm hoãn",
+    Delivery.recipient: "người nhận không nhận được",
+    Delivery.config: "lỗi cấu hình",
+    Delivery.skipped: "chưa gửi",
+}
+
+
+@notify_app.callback()
+def notify_group() -> None:
+    """Thử các kênh gửi thông báo (email, Zalo)."""
+
+
+class ChannelName(StrEnum):
+    email = "email"
+    zalo = "zalo"
+
+
+class StatusName(StrEnum):
+    pending = "pending"
+    sending = "sending"
+    sent = "sent"
+    failed = "failed"
+    deferred = "deferred"
+
+
+def _local(moment: datetime | None) -> str:
+    return moment.astimezone(_LOCAL).strftime("%d/%m/%Y %H:%M") if moment else ""
+
+
+async def _send_one(channel: Channel, message: Outgoing) -> Outcome:
+    return [outcome async for outcome in channel.deliver([message])][0]
+
+
+@notify_app.command("test")
+def notify_test(
+    channel: Annotated[ChannelName, typer.Option("--channel", help="email hoặc zalo")],
+    to: Annotated[str, typer.Option("--to", help="email; số điện thoại (ZNS); hoặc user:<user_id> (OA)")],
+) -> None:
+    """Gửi ngay một tin thử nghiệm (không qua hộp thư đi) và in kết quả."""
+    recipient = to.strip()
+    if channel == ChannelName.zalo and not recipient.startswith(OA_PREFIX):
+        try:
+            recipient = zns_phone(recipient)
+        except ValueError as error:
+            typer.echo(str(error), err=True)
+            raise typer.Exit(2) from error
+    context = sample_context(recipient_name="Người nhận thử nghiệm")
+    rendered = Renderer(get_settings().templates_dir).render(context)
+    stamp = utcnow().isoformat()
+    message = Outgoing(
+        id=0,
+        recipient=recipient,
+        recipient_name=context.recipient_name,
+        subject="[THỬ NGHIỆM] " + rendered.subject,
+        text=rendered.text,
+        html=rendered.html,
+        key=message_key("thu-nghiem", context.year, "thu-nghiem", "thu-nghiem", stamp, channel),
+        template_data=rendered.zns_template_data,
+    )
+    engine = default_engine()
+    outcome = asyncio.run(_send_one(build_channels(get_settings(), engine, only=[channel])[channel], message))
+    typer.echo(f"Kênh {channel}, người nhận {recipient}: {_DELIVERY_VI[outcome.delivery]}.")
+    if outcome.provider_id:
+        typer.echo(f"Mã của nhà cung cấp: {outcome.provider_id}")
+    if outcome.delivery != Delivery.sent:
+        typer.echo(f"Lỗi: {outcome.error}", err=True)
+        raise typer.Exit(1)
+
+
+def _as_dict(row: OutboxMessage) -> dict[str, Any]:
+    return {
+        "id": row.id,
+        "status": str(row.status),
+        "channel": row.channel,
+        "recipient": row.recipient,
+        "plan": row.plan,
+        "year": row.year,
+        "unit_code": row.unit_code,
+        "milestone": row.milestone,
+        "step": row.step,
+        "subject": row.subject,
+        "attempts": row.attempts,
+        "next_attempt_at": row.next_attempt_at.isoformat(),
+        "sent_at": row.sent_at.isoformat() if row.sent_at else None,
+        "provider_id": row.provider_id,
+        "last_error": row.last_error,
+        "message_id": row.message_id,
+    }
+
+
+@outbox_app.command("list")
+def outbox_list(
+    status: Annotated[StatusName | None, typer.Option("--status", help="chỉ các tin ở trạng thái này")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="in JSON")] = False,
+    limit: Annotated[int, typer.Option("--limit", min=1, help="số tin tối đa")] = 200,
+) -> None:
+    """Liệt kê tin trong hộp thư đi, mới nhất trước."""
+    query = select(OutboxMessage).order_by(col(OutboxMessage.id).desc()).limit(limit)
+    if status:
+        query = query.where(OutboxMessage.status == OutboxStatus(status))
+    with Session(default_engine()) as session:
+        rows = list(session.exec(query))
+    if as_json:
+        typer.echo(json.dumps([_as_dict(row) for row in rows], ensure_ascii=False, indent=2))
+        return
+    if not rows:
+        typer.echo("Không có tin nào.")
+        return
+    for row in rows:
+        when = f"gửi lúc {_local(row.sent_at)}" if row.sent_at else f"lần thử tới {_local(row.next_attempt_at)}"
+        typer.echo(
+            f"#{row.id} [{row.status}] {row.channel} → {row.recipient} | {row.plan} {row.year} {row.unit_code} "
+            f"{row.milestone}/{row.step} | {row.attempts} lần thử, {when}"
+            + (f" | lỗi: {row.last_error}" if row.last_error else "")
+        )
+
+
+@outbox_app.command("retry")
+def outbox_retry(
+    ids: Annotated[list[int] | None, typer.Option("--id", help="mã tin (lặp lại được); mặc định: mọi tin lỗi hoặc tạm hoãn")] = None,
+    send: Annotated[bool, typer.Option("--send", help="gửi ngay các tin đến hạn")] = False,
+) -> None:
+    """Đưa tin lỗi hoặc tạm hoãn về hàng chờ (tin đã gửi không bao giờ bị gửi lại)."""
+    engine = default_engine()
+    count = requeue(engine, ids or None)
+    typer.echo(f"Đã đưa {count} tin về hàng chờ.")
+    if ids and count < len(set(ids)):
+        typer.echo("Một số mã không đổi: tin đã gửi, đang gửi hoặc không tồn tại.", err=True)
+    if send:
+        report = send_due(engine, build_channels(get_settings(), engine))
+        typer.echo(f"Đã gửi: {report.sent}; lỗi: {report.failed}; tạm hoãn: {report.deferred}; sẽ thử lại: {report.retried}.")
+        if report.stopped:
+            typer.echo(f"Dừng gửi, cần quản trị viên xử lý: {report.stopped}", err=True)
+            raise typer.Exit(1)
