@@ -7,8 +7,7 @@ from typing import Any
 from prefect import flow
 
 from models.db import session_scope
-from tasks.cycle import plans, renderer
-from tasks.send import send_notifications
+from tasks.cycle import plans, renderer, send_now
 from thidua.admin import record_receipt, set_cycle_date
 
 _PLANS = plans()
@@ -35,8 +34,11 @@ def record_dossier(
         receipt = record_receipt(
             session, _PLANS[plan.value], year, unit, [d.value for d in documents], received_at, renderer=renderer()
         )
-    send_notifications()
-    return {"unit": receipt.unit.code, "dossier": receipt.state.status, "missing": list(receipt.state.missing)}
+    sent, alerts = send_now()
+    return {
+        "unit": receipt.unit.code, "dossier": receipt.state.status, "missing": list(receipt.state.missing),
+        "sent": sent, "alerts": alerts,
+    }
 
 
 @flow(name="set-announcement", flow_run_name="{plan} · {year} · ngày công bố Chỉ số CCHC")

@@ -14,8 +14,7 @@ from flows.chase import chase
 from flows.launch import launch
 from flows.phase_summary import phase_summary
 from models.db import session_scope
-from tasks.cycle import plans, today
-from tasks.send import send_notifications
+from tasks.cycle import plans, send_now, today
 from thidua.cycle import cycle_milestones, working_calendar
 from thidua.dispatch import candidate_years, due_flows
 from thidua.vi import long_date
@@ -66,10 +65,10 @@ def daily(as_of: date | None = None) -> list[dict[str, Any]]:
     for plan, year, name in what_is_due(day):
         with tags(plan, str(year), name):
             results.append({"flow": name, **FLOWS[name](plan=plan, year=year, as_of=day)})
-    pending = send_notifications()  # confirmations, retries and deferred messages whose time has come
-    if sent := sum(pending.sent.values()):
-        line = f"Gửi {sent} tin nhắn còn chờ trong hộp thư đi (xác nhận nhận hồ sơ, gửi lại)"
-        results.append({"flow": "outbox", "plan": "*", "year": day.year, "lines": [line], "sent": dict(pending.sent)})
+    sent, alerts = send_now()  # confirmations, retries and deferred messages whose time has come
+    if sum(sent.values()) or alerts:
+        line = f"Gửi {sum(sent.values())} tin nhắn còn chờ trong hộp thư đi (xác nhận nhận hồ sơ, gửi lại)"
+        results.append({"flow": "outbox", "plan": "*", "year": day.year, "lines": [line, *alerts], "sent": sent})
     lines = [f"- **{r['plan']} · {r['year']} · {r['flow']}**: {line}" for r in results for line in r["lines"]]
     create_markdown_artifact(
         f"# Điều phối ngày {long_date(day)}\n\n" + ("\n".join(lines) or "Không có việc đến hạn."),

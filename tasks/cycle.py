@@ -111,12 +111,22 @@ def publish_status(plan_code: str, year: int, day: date, lines: list[str]) -> No
     )
 
 
+def send_now() -> tuple[dict[str, int], list[str]]:
+    """Send what is due in the outbox. A channel stopped by a configuration error fails the send task
+    (the administrator's alert in the UI) but not the flow: the other channels and plans carry on."""
+    from tasks.send import ChannelStopped, send_notifications
+
+    try:
+        return dict(send_notifications().sent), []
+    except ChannelStopped as stopped:
+        return dict(stopped.report.sent), [f"DỪNG GỬI — cần quản trị viên xử lý: {stopped.report.stopped}"]
+
+
 def run_day(plan_code: str, year: int, as_of: date | None, step: str) -> dict[str, Any]:
     """The narrative of a sending flow: decide what is due → write the outbox → send → publish."""
-    from tasks.send import send_notifications
-
     day = as_of or today()
     result = write_due(plan_code, year, day, step)
-    report = send_notifications() if result["written"] else None
-    publish_status(plan_code, year, day, result["lines"])
-    return {"plan": plan_code, "year": year, "day": day.isoformat(), **result, "sent": dict(report.sent) if report else {}}
+    sent, alerts = send_now() if result["written"] else ({}, [])
+    lines = result.pop("lines") + alerts
+    publish_status(plan_code, year, day, lines)
+    return {"plan": plan_code, "year": year, "day": day.isoformat(), "lines": lines, **result, "sent": sent}

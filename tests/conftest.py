@@ -2,7 +2,7 @@
 
 import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import psycopg
 import pytest
@@ -80,3 +80,28 @@ def pg_engine(_engines: dict[str, Engine]) -> Engine:
     engine = _engines["postgresql"]
     _empty(engine)
     return engine
+
+
+@pytest.fixture
+def point_app(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[..., None]]:
+    """A function that makes `get_settings()` and `default_engine()` use an engine (and extra THIDUA_ settings)."""
+    from models.db import default_engine
+    from thidua.settings import get_settings
+
+    def point(engine: Engine, **env: str) -> None:
+        monkeypatch.setenv("THIDUA_DATABASE_URL", engine.url.render_as_string(hide_password=False))
+        for key, value in env.items():
+            monkeypatch.setenv(key, value)
+        get_settings.cache_clear()
+        default_engine.cache_clear()
+
+    yield point
+    get_settings.cache_clear()
+    default_engine.cache_clear()
+
+
+@pytest.fixture
+def app_engine(sqlite_engine: Engine, point_app: Callable[..., None]) -> Engine:
+    """The application (CLI, flows) pointed at an empty SQLite test database."""
+    point_app(sqlite_engine)
+    return sqlite_engine

@@ -2,7 +2,7 @@
 
 import threading
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date, datetime
 
 import pytest
@@ -57,23 +57,20 @@ def servers() -> Iterator[tuple[SmtpSink, ZaloServer]]:
 
 @pytest.fixture
 def cycle_db(
-    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch, servers: tuple[SmtpSink, ZaloServer], prefect_harness: None
-) -> Iterator[Engine]:
+    request: pytest.FixtureRequest, point_app: Callable[..., None], servers: tuple[SmtpSink, ZaloServer], prefect_harness: None
+) -> Engine:
     """Point the application at an empty test database and at the local SMTP and Zalo servers."""
     engine: Engine = request.getfixturevalue(getattr(request, "param", "sqlite_engine"))
     smtp, zalo = servers
-    for key, value in {
-        "THIDUA_DATABASE_URL": engine.url.render_as_string(hide_password=False),
-        "THIDUA_SMTP_PORT": str(smtp.port),
-        "THIDUA_ZALO_OAUTH_URL": zalo.url,
-        "THIDUA_ZALO_OPENAPI_URL": zalo.url,
-        "THIDUA_ZALO_BUSINESS_URL": zalo.url,
-        "THIDUA_ZALO_APP_SECRET": zalo.app_secret,
-        "THIDUA_ZALO_ZNS_TEMPLATE_ID": "1001",
-    }.items():
-        monkeypatch.setenv(key, value)
-    get_settings.cache_clear()
-    default_engine.cache_clear()
+    point_app(
+        engine,
+        THIDUA_SMTP_PORT=str(smtp.port),
+        THIDUA_ZALO_OAUTH_URL=zalo.url,
+        THIDUA_ZALO_OPENAPI_URL=zalo.url,
+        THIDUA_ZALO_BUSINESS_URL=zalo.url,
+        THIDUA_ZALO_APP_SECRET=zalo.app_secret,
+        THIDUA_ZALO_ZNS_TEMPLATE_ID="1001",
+    )
     with Session(engine) as session:
         for code, name, uid, phone, valid_to, merged in UNITS:
             session.add(
@@ -87,9 +84,7 @@ def cycle_db(
         session.commit()
     access, refresh = zalo.issue_tokens()
     bootstrap_token(engine, get_settings(), access, refresh, 90000)
-    yield engine
-    get_settings.cache_clear()
-    default_engine.cache_clear()
+    return engine
 
 
 def receive_due(engine: Engine, day: date) -> None:
@@ -207,3 +202,27 @@ def test_set_announcement_schedules_the_appraisal(cycle_db: Engine) -> None:
     results = daily(as_of=date(2025, 12, 12))
     assert "appraisal" in [r["flow"] for r in results]
     assert daily(as_of=date(2025, 12, 12)) == []  # already done: nothing due on a re-run
+
+
+def test_a_zalo_configuration_error_stops_zalo_only_and_alerts(
+    cycle_db: Engine, servers: tuple[SmtpSink, ZaloServer]
+) -> None:
+    from flows.daily import daily
+
+    smtp, zalo = servers
+    zalo.faults.template_approved = False
+    try:
+        results = daily(as_of=date(2025, 11, 17))
+    finally:
+        zalo.faults.template_approved = True
+    (chase,) = [r for r in results if r["flow"] == "chase"]
+    assert chase["sent"]["email"] == 6
+    assert any(line.startswith("DỪNG GỬI") for line in chase["lines"])
+    with Session(cycle_db) as session:
+        zns = session.exec(
+            select(OutboxMessage).where(OutboxMessage.recipient == "84912345678", OutboxMessage.step == "remind-14d")
+        ).one()
+    assert zns.status == "pending"  # kept, goes out on the first run after the fix
+    daily(as_of=date(2025, 11, 18))
+    with Session(cycle_db) as session:
+        assert session.get(OutboxMessage, zns.id).status == "sent"

@@ -1,0 +1,59 @@
+"""Administrator commands: record a dossier, set the announcement, see the status."""
+
+import json
+from pathlib import Path
+
+from sqlalchemy import Engine
+from sqlmodel import Session, select
+from typer.testing import CliRunner
+
+from models import Cycle, Dossier, OutboxMessage
+from thidua.cli import app
+
+runner = CliRunner()
+PLAN = ["--plan", "loc-ninh-2024-2025", "--year", "2025"]
+
+
+def import_units() -> None:
+    result = runner.invoke(app, ["units", "import", str(Path("plans/units/loc-ninh-2024-2025.csv"))])
+    assert result.exit_code == 0, result.output
+
+
+def test_receive_records_a_late_dossier_and_confirms_what_is_missing(app_engine: Engine) -> None:
+    import_units()
+    args = ["dossier", "receive", *PLAN, "--unit", "ln-ub-loc-thai", "--doc", "to_trinh", "--at", "2025-12-03T10:00"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert "còn thiếu" in result.stdout and "Báo cáo thành tích" in result.stdout
+    result = runner.invoke(app, [*args[:-4], "--doc", "bien_ban", "--doc", "bao_cao_thanh_tich", "--at", "2025-12-04T08:00"])
+    assert "đã đủ — trễ hạn" in result.stdout
+    with Session(app_engine) as session:
+        dossier = session.exec(select(Dossier)).one()
+        steps = {m.step for m in session.exec(select(OutboxMessage))}
+    assert dossier.completed_at is not None  # recorded as late, never dropped
+    assert steps == {"receipt-missing-bien_ban-bao_cao_thanh_tich", "receipt-complete"}
+
+
+def test_receive_rejects_unknown_documents_and_units_and_writes_nothing(app_engine: Engine) -> None:
+    import_units()
+    result = runner.invoke(app, ["dossier", "receive", *PLAN, "--unit", "khong-co", "--doc", "to_trinh", "--doc", "giay_phep"])
+    assert result.exit_code == 2
+    assert '--unit: "khong-co"' in result.stderr and '--doc: "giay_phep"' in result.stderr
+    merged = runner.invoke(app, ["dossier", "receive", *PLAN, "--unit", "ln-ub-loc-thinh", "--doc", "to_trinh", "--at", "2025-11-20T09:00"])
+    assert merged.exit_code == 2 and "sáp nhập vào ln-ub-loc-thanh" in merged.stderr
+    with Session(app_engine) as session:
+        assert session.exec(select(Dossier)).all() == []
+
+
+def test_set_announcement_then_calendar_of_the_cycle(app_engine: Engine) -> None:
+    result = runner.invoke(app, ["cycle", "set-announcement", *PLAN, "--date", "2025-12-24"])
+    assert result.exit_code == 0 and "Thứ Tư, 24/12/2025" in result.stdout
+    bad = runner.invoke(app, ["cycle", "set-announcement", *PLAN, "--date", "2025-02-30"])
+    assert bad.exit_code == 2 and "tháng 2 năm 2025 chỉ có 28 ngày" in bad.stderr
+    with Session(app_engine) as session:
+        assert session.exec(select(Cycle)).one().admin_dates == {"par_announcement": "2025-12-24"}
+    import_units()
+    status = runner.invoke(app, ["status", *PLAN, "--as-of", "2025-12-02", "--json"])
+    data = json.loads(status.stdout)
+    assert len(data["units"]) == 25  # the merged commune no longer exists on 02/12/2025
+    assert {u["dossier"] for u in data["units"]} == {"missing"} and all(u["late"] for u in data["units"])
