@@ -57,3 +57,14 @@ def test_set_announcement_then_calendar_of_the_cycle(app_engine: Engine) -> None
     data = json.loads(status.stdout)
     assert len(data["units"]) == 25  # the merged commune no longer exists on 02/12/2025
     assert {u["dossier"] for u in data["units"]} == {"missing"} and all(u["late"] for u in data["units"])
+
+
+def test_zalo_token_is_stored_once_authorised(app_engine: Engine) -> None:
+    from models import ZaloToken
+
+    for access in ("acc-1", "acc-2"):
+        result = runner.invoke(app, ["notify", "zalo-token", "--access", access, "--refresh", f"ref-{access}"])
+        assert result.exit_code == 0, result.output
+    with Session(app_engine) as session:
+        (token,) = session.exec(select(ZaloToken)).all()
+    assert (token.access_token, token.refresh_token, token.version) == ("acc-2", "ref-acc-2", 1)

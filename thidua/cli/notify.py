@@ -162,3 +162,17 @@ def outbox_retry(
         if report.stopped:
             typer.echo(f"Dừng gửi, cần quản trị viên xử lý: {report.stopped}", err=True)
             raise typer.Exit(1)
+
+
+@notify_app.command("zalo-token")
+def zalo_token(
+    access: Annotated[str, typer.Option("--access", help="Access token do Zalo cấp khi OA cấp quyền")],
+    refresh: Annotated[str, typer.Option("--refresh", help="Refresh token (dùng một lần) đi kèm")],
+    expires_in: Annotated[int, typer.Option("--expires-in", help="Số giây còn hiệu lực của access token")] = 90000,
+) -> None:
+    """Lưu cặp token của Zalo OA sau khi quản trị viên cấp quyền (thay cặp cũ); từ đó hệ thống tự gia hạn."""
+    from notifications.zalo import bootstrap_token
+
+    settings = get_settings()
+    bootstrap_token(default_engine(), settings, access, refresh, expires_in)
+    typer.echo(f"Đã lưu token cho OA {settings.zalo_oa_id}; access token còn hiệu lực {expires_in // 3600} giờ.")
