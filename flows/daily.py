@@ -3,7 +3,7 @@
 from datetime import date
 from typing import Any
 
-from prefect import flow, tags, task
+from prefect import flow, get_run_logger, tags, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.runtime import flow_run
@@ -14,7 +14,7 @@ from flows.chase import chase
 from flows.launch import launch
 from flows.phase_summary import phase_summary
 from models.db import session_scope
-from tasks.cycle import plans, send_now, today
+from tasks.cycle import plan_file_errors, plans, send_now, today
 from thidua.cycle import cycle_milestones, working_calendar
 from thidua.dispatch import candidate_years, due_flows
 from thidua.vi import long_date
@@ -69,6 +69,9 @@ def daily(as_of: date | None = None) -> list[dict[str, Any]]:
     if sum(sent.values()) or alerts:
         line = f"Gửi {sum(sent.values())} tin nhắn còn chờ trong hộp thư đi (xác nhận nhận hồ sơ, gửi lại)"
         results.append({"flow": "outbox", "plan": "*", "year": day.year, "lines": [line, *alerts], "sent": sent})
+    if broken := plan_file_errors():
+        get_run_logger().error("Bỏ qua tệp kế hoạch lỗi:\n%s", "\n".join(broken))
+        results.append({"flow": "plans", "plan": "*", "year": day.year, "lines": [f"Bỏ qua tệp kế hoạch lỗi — {e}" for e in broken]})
     lines = [f"- **{r['plan']} · {r['year']} · {r['flow']}**: {line}" for r in results for line in r["lines"]]
     create_markdown_artifact(
         f"# Điều phối ngày {long_date(day)}\n\n" + ("\n".join(lines) or "Không có việc đến hạn."),

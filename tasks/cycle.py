@@ -23,7 +23,7 @@ from notifications.templates import Renderer
 from thidua.cycle import CycleView, load_cycle
 from thidua.dossiers import local_day
 from thidua.events import record_event
-from thidua.plan.load import load_plans
+from thidua.plan.load import scan_plans
 from thidua.plan.schema import Plan
 from thidua.planner import DayPlan, chase_plan, launch_plan
 from thidua.settings import get_settings
@@ -35,8 +35,13 @@ ENQUEUE_CHUNK = 1000  # drafts rendered and inserted at a time, so memory does n
 
 
 def plans() -> dict[str, Plan]:
-    """The active plans: every plan file of the plans directory."""
-    return load_plans(get_settings().plans_dir)
+    """The active plans: every valid plan file of the plans directory (see `plan_file_errors`)."""
+    return scan_plans(get_settings().plans_dir)[0]
+
+
+def plan_file_errors() -> list[str]:
+    """Errors of the plan files that are skipped, for the administrator's summary."""
+    return [str(error) for error in scan_plans(get_settings().plans_dir)[1]]
 
 
 @lru_cache
@@ -74,6 +79,8 @@ def write_due(plan_code: str, year: int, day: date, step: str) -> dict[str, Any]
                 session, plan_code, year, batch.step.kind, batch.step.code, day,
                 [s.unit.code for s in batch.units], milestone=batch.milestone.kind, channels=dict(batch.channels),
             )
+        for milestone, step in day_plan.skipped:
+            record_event(session, plan_code, year, step.kind, step.code, day, milestone=milestone.kind, skipped=True)
     return {
         "lines": [b.describe() for b in day_plan.batches] + day_plan.notes,
         "steps": [

@@ -14,7 +14,9 @@ from thidua.cycle import cycle_milestones
 from thidua.dossiers import DossierState, dossier_state, receive
 from thidua.errors import InputError, InvalidInput
 from thidua.messages import unit_addresses
+from thidua.plan.schedule import window_of
 from thidua.plan.schema import AdminRule, Plan, WindowRule
+from thidua.vi import ddmmyyyy
 
 
 @dataclass(frozen=True)
@@ -76,6 +78,13 @@ def set_cycle_date(session: Session, plan: Plan, year: int, kind: str, day: date
         raise InvalidInput([InputError(plan.code, "--milestone", kind, "chỉ đặt được ngày cho: " + ", ".join(settable))])
     if year not in plan.cycle_years:
         raise InvalidInput([InputError(plan.code, "--year", year, "năm không thuộc thời gian của kế hoạch")])
+    first, last = window_of(milestone.rule, year) if isinstance(milestone.rule, WindowRule) else (
+        date(year, 1, 1),
+        date(year + 1, 12, 31),
+    )
+    if not first <= day <= last:
+        reason = f"ngày phải nằm trong khoảng {ddmmyyyy(first)}–{ddmmyyyy(last)} của chu kỳ {year}"
+        raise InvalidInput([InputError(plan.code, "--date", day.isoformat(), reason)])
     cycle = session.exec(select(Cycle).where(Cycle.plan == plan.code, Cycle.year == year)).first()
     cycle = cycle or Cycle(plan=plan.code, year=year)
     cycle.admin_dates = {**cycle.admin_dates, kind: day.isoformat()}

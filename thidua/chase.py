@@ -88,3 +88,8 @@ def due_on(steps: Sequence[Step], today: date, deadline: date, is_sending_day: b
         superseded=reminders[:-1],
         stale=[s for s in escalations if s not in fresh],
     )
+
+
+def is_sending_day(plan: Plan, cal: WorkingCalendar, day: date) -> bool:
+    """Whether messages go out on `day`: working days only, unless the plan says otherwise."""
+    return not plan.reminders.working_days_only or cal.is_working_day(day)

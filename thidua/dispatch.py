@@ -6,7 +6,7 @@ A quiet day therefore costs one read of the cycle's dates and events per plan, w
 from collections.abc import Container, Mapping
 from datetime import date
 
-from thidua.chase import due_on, ladder
+from thidua.chase import due_on, is_sending_day, ladder
 from thidua.plan.schedule import ScheduledMilestone
 from thidua.plan.schema import Plan
 from thidua.planner import milestone_due_on
@@ -33,15 +33,16 @@ def due_flows(
     chased = [m for m in milestones.values() if m.chase and m.date]
     deadline = chased[0].date if chased else None
     launch = milestones.get("launch")
+    sending_day = is_sending_day(plan, cal, as_of)
     if (
-        launch
+        sending_day
+        and launch
         and launch.date
         and launch.date <= as_of
         and (deadline is None or as_of <= deadline)
         and ("launch", "launch") not in done
     ):
         flows.append("launch")
-    sending_day = not plan.reminders.working_days_only or cal.is_working_day(as_of)
     for m in chased:
         assert m.date is not None
         due = due_on(ladder(plan, m.date, cal), as_of, m.date, sending_day)

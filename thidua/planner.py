@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from notifications.outbox import Draft
-from thidua.chase import STALE_AFTER, Step, due_on, ladder
+from thidua.chase import STALE_AFTER, Step, due_on, is_sending_day, ladder
 from thidua.cycle import CycleView, UnitStatus
 from thidua.messages import aggregate_drafts, unit_drafts
 from thidua.plan.schedule import ScheduledMilestone
@@ -58,6 +58,7 @@ class DayPlan:
 
     batches: list[StepBatch] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # catch-up and skipped steps, in Vietnamese
+    skipped: list[tuple[ScheduledMilestone, Step]] = field(default_factory=list)  # recorded so they are noted once
 
     @property
     def drafts(self) -> list[Draft]:
@@ -71,12 +72,16 @@ def _not_yet(view: CycleView, kind: str, key: str, statuses: list[UnitStatus]) -
     return [s for s in statuses if s.unit.code not in done]
 
 
+def sending_day(view: CycleView) -> bool:
+    return is_sending_day(view.plan, view.calendar, view.as_of)
+
+
 def launch_plan(view: CycleView) -> DayPlan:
     """The launch notice to every participating unit, once, from the launch day until the deadline."""
     plan = DayPlan()
     launch = view.milestones.get("launch")
     deadline = view.chased[0].date if view.chased else None
-    if launch is None or launch.date is None or view.as_of < launch.date:
+    if launch is None or launch.date is None or view.as_of < launch.date or not sending_day(view):
         return plan
     if deadline and view.as_of > deadline:
         return plan
@@ -92,11 +97,10 @@ def launch_plan(view: CycleView) -> DayPlan:
 def chase_plan(view: CycleView) -> DayPlan:
     """Reminders before each chased deadline and escalations after it, for units whose dossier is not complete."""
     plan = DayPlan()
-    sending_day = not view.plan.reminders.working_days_only or view.calendar.is_working_day(view.as_of)
     behind = [s for s in view.units if not s.dossier.complete]
     for milestone in view.chased:
         assert milestone.date is not None
-        due = due_on(ladder(view.plan, milestone.date, view.calendar), view.as_of, milestone.date, sending_day)
+        due = due_on(ladder(view.plan, milestone.date, view.calendar), view.as_of, milestone.date, sending_day(view))
         steps = ([due.reminder] if due.reminder else []) + due.escalations
         for step in steps:
             done = (step.kind, step.code) in view.events
@@ -111,13 +115,15 @@ def chase_plan(view: CycleView) -> DayPlan:
             if step.send_on < view.as_of:
                 plan.notes.append(f"Gửi bù bước {step.code} (đến hạn {ddmmyyyy(step.send_on)})")
         for step in due.superseded:
-            if (step.kind, step.code) not in view.events and due.reminder and due.reminder.code != step.code:
+            if (step.kind, step.code) not in view.events and due.reminder:
                 plan.notes.append(f"Bỏ qua bước {step.code} đã lỡ ngày {ddmmyyyy(step.send_on)}: đã thay bằng {due.reminder.code}")
+                plan.skipped.append((milestone, step))
         for step in due.stale:
             if (step.kind, step.code) not in view.events:
                 plan.notes.append(
                     f"Không gửi bước {step.code} (đến hạn {ddmmyyyy(step.send_on)}, quá {STALE_AFTER.days} ngày)"
                 )
+                plan.skipped.append((milestone, step))
     return plan
 
 

@@ -8,8 +8,17 @@ from thidua.cli.demo import demo
 from thidua.cli.notify import notify_app, outbox_app
 from thidua.cli.plans import calendar, plan_app
 from thidua.cli.units import units_app
+from thidua.prefect_quiet import offline_prefect
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, help="Điều phối phong trào thi đua cải cách hành chính.")
+
+
+@app.callback()
+def _offline() -> None:
+    """Điều phối phong trào thi đua cải cách hành chính."""
+    offline_prefect()
+
+
 app.add_typer(plan_app, name="plan")
 app.command("calendar")(calendar)
 app.add_typer(units_app, name="units")

@@ -19,7 +19,8 @@ from thidua.cli.errors import fail
 from thidua.dateparse import parse_date
 from thidua.dossiers import end_of_day
 from thidua.errors import InputError, InvalidInput
-from thidua.plan.load import load_plans
+from thidua.plan import load
+from thidua.plan.load import plan_by_code
 from thidua.plan.schema import Plan
 from thidua.reports import annual_report, phase_report
 from thidua.scores import import_scores
@@ -36,21 +37,8 @@ FileArgument = Annotated[Path, typer.Argument(help="Tệp .csv (UTF-8) hoặc .x
 OutOption = Annotated[Path, typer.Option("--out", help="Thư mục ghi tệp kết quả.")]
 
 
-def plan_by_code(code: str) -> Plan:
-    """The plan with `code` from the plans directory; raises InvalidInput naming the known codes."""
-    plans = load_plans(get_settings().plans_dir)
-    if code not in plans:
-        raise InvalidInput([InputError("--plan", "mã kế hoạch", code, "không có kế hoạch này; có: " + ", ".join(sorted(plans)))])
-    return plans[code]
-
-
 def cycle_plan(code: str, year: int) -> Plan:
-    """The plan with `code`, checking that `year` is one of its cycles."""
-    plan = plan_by_code(code)
-    if year not in plan.cycle_years:
-        years = f"{plan.cycle_years[0]}–{plan.cycle_years[-1]}"
-        raise InvalidInput([InputError(code, "--year", year, f"năm không thuộc thời gian của kế hoạch ({years})")])
-    return plan
+    return load.cycle_plan(get_settings().plans_dir, code, year)
 
 
 def _as_of(text: str | None) -> datetime:
@@ -103,7 +91,7 @@ def appraise(
 def import_scores_command(file: FileArgument, plan: PlanOption, year: YearOption) -> None:
     """Nhập số liệu của năm (unit_code, par_index, initiatives_recognized, discipline, excellent_group): cả tệp hoặc không gì."""
     try:
-        the_plan = plan_by_code(plan)
+        the_plan = plan_by_code(get_settings().plans_dir, plan)
         with session_scope() as session:
             report = import_scores(session, file, the_plan, year)
     except InvalidInput as error:
@@ -116,7 +104,7 @@ def import_scores_command(file: FileArgument, plan: PlanOption, year: YearOption
 def import_nominees_command(file: FileArgument, plan: PlanOption, year: YearOption) -> None:
     """Nhập danh sách đề nghị (unit_code, kind, name) vào hồ sơ của từng đơn vị: cả tệp hoặc không gì."""
     try:
-        the_plan = plan_by_code(plan)
+        the_plan = plan_by_code(get_settings().plans_dir, plan)
         with session_scope() as session:
             added = import_nominees(session, file, the_plan, year, utcnow())
     except InvalidInput as error:
@@ -140,7 +128,7 @@ def annual_command(plan: PlanOption, year: YearOption, out: OutOption) -> None:
 def phase_command(plan: PlanOption, out: OutOption) -> None:
     """Báo cáo sơ kết giai đoạn: mọi năm của kế hoạch (HTML, biểu đồ nhúng trong tệp)."""
     try:
-        the_plan = plan_by_code(plan)
+        the_plan = plan_by_code(get_settings().plans_dir, plan)
         with session_scope() as session:
             path = phase_report(session, the_plan, out)
     except InvalidInput as error:

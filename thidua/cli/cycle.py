@@ -12,9 +12,10 @@ from thidua.admin import record_receipt, set_cycle_date
 from thidua.cli.errors import fail
 from thidua.cycle import load_cycle
 from thidua.dateparse import parse_date
+from models.types import utcnow
 from thidua.dossiers import TZ
 from thidua.errors import InputError, InvalidInput
-from thidua.plan.load import plan_by_code
+from thidua.plan.load import cycle_plan
 from thidua.plan.schema import Plan
 from thidua.settings import get_settings
 from thidua.status import DOSSIER_WORDS, status_record, status_rows, summary_markdown
@@ -36,8 +37,8 @@ def _checked(action: Callable[[], T]) -> T:
         raise fail(exc) from None
 
 
-def _plan(code: str) -> Plan:
-    return plan_by_code(get_settings().plans_dir, code)
+def _plan(code: str, year: int) -> Plan:
+    return cycle_plan(get_settings().plans_dir, code, year)
 
 
 def _date(option: str, text: str) -> date:
@@ -54,10 +55,16 @@ def _instant(text: str | None) -> datetime | None:
     try:
         at = datetime.fromisoformat(text)
     except ValueError:
-        raise InvalidInput(
-            [InputError("(dòng lệnh)", "--at", text, "thời điểm phải viết dạng YYYY-MM-DDTHH:MM (giờ Việt Nam)")]
-        ) from None
-    return at if at.tzinfo else at.replace(tzinfo=TZ)
+        try:
+            parse_date(text[:10])  # a real date with a wrong time, or an impossible date: say which
+            reason = "thời điểm phải viết dạng YYYY-MM-DDTHH:MM (giờ Việt Nam)"
+        except ValueError as exc:
+            reason = str(exc)
+        raise InvalidInput([InputError("(dòng lệnh)", "--at", text, reason)]) from None
+    at = at if at.tzinfo else at.replace(tzinfo=TZ)
+    if at > utcnow():
+        raise InvalidInput([InputError("(dòng lệnh)", "--at", text, "thời điểm nhận hồ sơ chưa tới (ở tương lai)")])
+    return at
 
 
 def _nominee(text: str) -> tuple[str, str]:
@@ -80,7 +87,7 @@ def receive(
     from notifications.templates import Renderer
 
     def action() -> None:
-        the_plan, when, nominees = _plan(plan), _instant(at), [_nominee(n) for n in nominee]
+        the_plan, when, nominees = _plan(plan, year), _instant(at), [_nominee(n) for n in nominee]
         with session_scope() as session:
             receipt = record_receipt(
                 session, the_plan, year, unit, doc, when, nominees, Renderer(get_settings().templates_dir)
@@ -114,7 +121,7 @@ def set_date(
     """Đặt ngày cho một mốc do quản trị viên quyết định hoặc chọn ngày trong một khoảng (ví dụ quý I)."""
 
     def action() -> None:
-        the_plan, chosen = _plan(plan), _date("--date", day)
+        the_plan, chosen = _plan(plan, year), _date("--date", day)
         with session_scope() as session:
             set_cycle_date(session, the_plan, year, milestone, chosen)
         label = the_plan.milestone(milestone).label  # type: ignore[union-attr]
@@ -130,11 +137,10 @@ def status(
     as_json: Annotated[bool, typer.Option("--json", help="In JSON")] = False,
 ) -> None:
     """Trạng thái hồ sơ từng đơn vị của một chu kỳ."""
-    from models.types import utcnow
     from thidua.dossiers import local_day
 
     def action() -> None:
-        the_plan = _plan(plan)
+        the_plan = _plan(plan, year)
         day = _date("--as-of", as_of) if as_of else local_day(utcnow())
         with session_scope() as session:
             view = load_cycle(session, the_plan, year, day)

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from thidua.plan.load import load_plans
+from thidua.plan.load import plan_by_code
 from thidua.settings import get_settings
 
 from models.db import session_scope
@@ -25,11 +25,7 @@ PlanOption = Annotated[str | None, typer.Option("--plan", help="Mã kế hoạch
 
 def plan_groups(plan_code: str) -> dict[str, str]:
     """The group codes of a plan → their Vietnamese names; raises InvalidInput for an unknown plan."""
-    plan = load_plans(get_settings().plans_dir).get(plan_code)
-    groups = plan.group_names if plan else None
-    if groups is None:
-        raise InvalidInput([InputError("--plan", "mã kế hoạch", plan_code, "không có kế hoạch với mã này")])
-    return groups
+    return plan_by_code(get_settings().plans_dir, plan_code).group_names
 
 
 def _plan_of(path: Path, plan: str | None) -> tuple[str, dict[str, str]]:

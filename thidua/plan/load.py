@@ -20,32 +20,66 @@ _REASONS = {
     "bool_parsing": "phải là true hoặc false",
     "list_type": "phải là một danh sách",
     "model_type": "phải là một nhóm trường (mapping)",
+    "model_attributes_type": "phải là một nhóm trường (mapping)",
+    "dict_type": "phải là một nhóm trường (mapping)",
+    "date_type": "phải là một ngày",
+    "too_short": "danh sách quá ngắn",
+    "frozen_set_type": "phải là một danh sách",
     "string_pattern_mismatch": "chỉ dùng chữ thường không dấu, chữ số, '-' và '_'",
     "union_tag_invalid": "loại không được hỗ trợ",
     "union_tag_not_found": "thiếu trường phân loại (type/criterion)",
 }
 
 
+_YAML_PROBLEMS = {
+    "mapping values are not allowed here": "không được đặt “khóa: giá trị” ở đây (thụt lề sai?)",
+    "found character '\\t'": "có ký tự tab; hãy thụt lề bằng dấu cách",
+    "could not find expected ':'": "thiếu dấu “:” sau tên trường",
+    "expected ',' or ']'": "danh sách […] chưa đóng ngoặc",
+    "expected ',' or '}'": "nhóm {…} chưa đóng ngoặc",
+    "found unexpected end of stream": "tệp kết thúc giữa chừng (thiếu dấu ngoặc kép?)",
+    "found undefined alias": "tham chiếu * không có định nghĩa &",
+}
+
+
+class _DuplicateKey(yaml.constructor.ConstructorError):
+    """A key written twice in one mapping (PyYAML would silently keep the last)."""
+
+
 class _PlanLoader(yaml.SafeLoader):
     """SafeLoader that keeps dates as text so that an impossible date gets our message, not a traceback."""
 
 
+def _unique_keys(loader: _PlanLoader, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+    seen: set[Any] = set()
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node, deep=deep)
+        if key in seen:
+            raise _DuplicateKey(None, None, f"khóa “{key}” bị lặp", key_node.start_mark)
+        seen.add(key)
+    return yaml.SafeLoader.construct_mapping(loader, node, deep=deep)
+
+
+_PlanLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, lambda loader, node: _unique_keys(loader, node))
 _PlanLoader.yaml_implicit_resolvers = {
     key: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
     for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
 
 
+_BOUNDS = {"greater_than_equal": ("≥", "ge"), "greater_than": (">", "gt"), "less_than_equal": ("≤", "le"), "less_than": ("<", "lt")}
+
+
 def _reason(error: Any) -> str:
-    if error["type"] in ("value_error", "assertion_error"):
-        return str(error["ctx"]["error"])
-    if error["type"] == "literal_error":
-        return "phải là một trong: " + error["ctx"]["expected"]
-    if error["type"] == "enum":
-        return "phải là một trong: " + error["ctx"]["expected"]
-    if error["type"].startswith("greater_than") or error["type"].startswith("less_than"):
-        return "giá trị nằm ngoài khoảng cho phép (" + error["msg"] + ")"
-    return _REASONS.get(error["type"], error["msg"])
+    kind, ctx = error["type"], error.get("ctx", {})
+    if kind in ("value_error", "assertion_error"):
+        return str(ctx["error"])
+    if kind in ("literal_error", "enum"):
+        return "phải là một trong: " + ctx["expected"].replace(" or ", " hoặc ")
+    if kind in _BOUNDS:
+        sign, key = _BOUNDS[kind]
+        return f"phải {sign} {ctx[key]}"
+    return _REASONS.get(kind, "giá trị không hợp lệ")
 
 
 def _locate(data: Any, loc: tuple[Any, ...]) -> tuple[str, Any]:
@@ -101,7 +135,12 @@ def parse_plan(text: str, file: str) -> Plan:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"dòng {mark.line + 1}, cột {mark.column + 1}" if mark else "(tệp)"
-        raise InvalidInput([InputError(file, where, getattr(exc, "problem", ""), "YAML không hợp lệ")]) from None
+        line = text.splitlines()[mark.line].strip() if mark and mark.line < len(text.splitlines()) else ""
+        problem = getattr(exc, "problem", None) or ""
+        if not isinstance(exc, _DuplicateKey):
+            known = next((vi for en, vi in _YAML_PROBLEMS.items() if problem.startswith(en)), None)
+            problem = known or (f"cú pháp sai ({problem})" if problem else "cú pháp sai")
+        raise InvalidInput([InputError(file, where, line, f"YAML không hợp lệ: {problem}")]) from None
     if not isinstance(data, dict):
         raise InvalidInput([InputError(file, "(tệp)", type(data).__name__, "tệp kế hoạch phải là một mapping YAML")])
     try:
@@ -120,14 +159,24 @@ def parse_plan(text: str, file: str) -> Plan:
 def load_plan(path: Path) -> Plan:
     """Read and validate one plan file."""
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        raise InvalidInput([InputError(str(path), "(tệp)", path.name, "tệp kế hoạch phải lưu bằng bảng mã UTF-8")]) from None
+    except IsADirectoryError:
+        raise InvalidInput([InputError(str(path), "(tệp)", path.name, "đây là thư mục, không phải tệp")]) from None
+    except FileNotFoundError:
+        raise InvalidInput([InputError(str(path), "(tệp)", path.name, "không có tệp này")]) from None
     except OSError as exc:
-        raise InvalidInput([InputError(str(path), "(tệp)", path, f"không đọc được tệp: {exc.strerror}")]) from None
+        raise InvalidInput([InputError(str(path), "(tệp)", path.name, f"không đọc được tệp (mã lỗi {exc.errno})")]) from None
     return parse_plan(text, str(path))
 
 
-def load_plans(directory: Path) -> dict[str, Plan]:
-    """Every plan file (`*.yaml`) of `directory`, by plan code; all errors of all files at once."""
+def scan_plans(directory: Path) -> tuple[dict[str, Plan], list[InputError]]:
+    """The valid plan files (`*.yaml`) of `directory` by code, and the errors of the others.
+
+    One broken draft must not stop the reminders of every other plan: callers that run the cycle use
+    this and report the errors; `load_plans` is for callers that want all or nothing.
+    """
     plans: dict[str, Plan] = {}
     errors: list[InputError] = []
     for path in sorted(directory.glob("*.yaml")):
@@ -138,16 +187,32 @@ def load_plans(directory: Path) -> dict[str, Plan]:
             continue
         if plan.code in plans:
             errors.append(InputError(str(path), "code", plan.code, "trùng mã với một kế hoạch khác"))
+            continue
         plans[plan.code] = plan
+    return plans, errors
+
+
+def load_plans(directory: Path) -> dict[str, Plan]:
+    """Every plan file of `directory`, by plan code; raises with all errors of all files at once."""
+    plans, errors = scan_plans(directory)
     if errors:
         raise InvalidInput(errors)
     return plans
 
 
 def plan_by_code(directory: Path, code: str) -> Plan:
-    """The plan with `code` among the plan files of `directory`; InvalidInput lists the known codes."""
-    plans = load_plans(directory)
+    """The plan with `code` among the valid plan files of `directory`; InvalidInput lists the known codes."""
+    plans, errors = scan_plans(directory)
     if code not in plans:
-        known = ", ".join(sorted(plans)) or "không có tệp kế hoạch nào"
-        raise InvalidInput([InputError(str(directory), "--plan", code, f"không có kế hoạch này (có: {known})")])
+        known = ", ".join(sorted(plans)) or "không có tệp kế hoạch hợp lệ nào"
+        raise InvalidInput([InputError(str(directory), "--plan", code, f"không có kế hoạch này (có: {known})"), *errors])
     return plans[code]
+
+
+def cycle_plan(directory: Path, code: str, year: int) -> Plan:
+    """`plan_by_code`, checking that `year` is one of the plan's cycles."""
+    plan = plan_by_code(directory, code)
+    if year not in plan.cycle_years:
+        years = f"{plan.cycle_years[0]}–{plan.cycle_years[-1]}"
+        raise InvalidInput([InputError(code, "--year", year, f"năm không thuộc thời gian của kế hoạch ({years})")])
+    return plan

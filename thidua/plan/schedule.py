@@ -60,6 +60,12 @@ def _dm(day_month: tuple[int, int]) -> str:
     return f"{day_month[0]:02d}/{day_month[1]:02d}"
 
 
+def window_of(rule: WindowRule, year: int) -> tuple[date, date]:
+    """The first and last day of a window rule in cycle `year`."""
+    y = year + rule.year_offset
+    return date(y, rule.start[1], rule.start[0]), date(y, rule.end[1], rule.end[0])
+
+
 def _applies(plan: Plan, milestone: Milestone, year: int) -> bool:
     if milestone.occurs == "final_year" and year != plan.cycle_years[-1]:
         return False
@@ -83,7 +89,7 @@ class _Resolver:
 
     def _resolve(self, m: Milestone) -> ScheduledMilestone:
         rule, year = m.rule, self.year
-        window: tuple[date, date] | None = None
+        window = window_of(rule, year) if isinstance(rule, WindowRule) else None
         if m.kind in self.admin_dates:
             nominal = self.admin_dates[m.kind]
             words = f"ngày do quản trị viên ấn định: {ddmmyyyy(nominal)}"
@@ -105,8 +111,8 @@ class _Resolver:
             nominal = max(self.plan.period.start, date(year, 1, 1))
             words = "mở chu kỳ: ngày bắt đầu kế hoạch (năm đầu) hoặc 01/01 (các năm sau)"
         elif isinstance(rule, WindowRule):
+            assert window is not None
             y = year + rule.year_offset
-            window = (date(y, rule.start[1], rule.start[0]), date(y, rule.end[1], rule.end[0]))
             name = rule.name or f"khoảng {_dm(rule.start)}–{_dm(rule.end)}"
             if rule.default == "first_working_day":
                 nominal, default_words = window[0], "ngày làm việc đầu tiên"

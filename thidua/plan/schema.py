@@ -7,11 +7,18 @@ from datetime import date
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 from thidua.dateparse import parse_date, parse_day_month
 
-PlanDate = Annotated[date, BeforeValidator(parse_date)]
+def _plan_date(value: object) -> date:
+    day = parse_date(value)
+    if not 2000 <= day.year <= 2100:
+        raise ValueError(f"năm {day.year} nằm ngoài khoảng 2000–2100 của một kế hoạch")
+    return day
+
+
+PlanDate = Annotated[date, BeforeValidator(_plan_date)]
 DayMonth = Annotated[tuple[int, int], BeforeValidator(parse_day_month)]
 Code = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]*$")]
 
@@ -99,6 +106,22 @@ class WindowRule(Strict):
     year_offset: int = 0
     default: Literal["first_working_day", "last_working_day"] | DayMonth = "first_working_day"
     name: str | None = None  # e.g. "quý I năm sau"
+
+    @field_validator("end")
+    @classmethod
+    def _after_start(cls, end: tuple[int, int], info: ValidationInfo) -> tuple[int, int]:
+        start = info.data.get("start")
+        if start and end[::-1] < start[::-1]:  # (month, day) orders days within a year
+            raise ValueError(f"ngày kết thúc của khoảng trước ngày bắt đầu {start[0]:02d}/{start[1]:02d}")
+        return end
+
+    @field_validator("default")
+    @classmethod
+    def _inside(cls, default: object, info: ValidationInfo) -> object:
+        start, end = info.data.get("start"), info.data.get("end")
+        if isinstance(default, tuple) and start and end and not start[::-1] <= default[::-1] <= end[::-1]:
+            raise ValueError(f"ngày mặc định phải nằm trong khoảng {start[0]:02d}/{start[1]:02d}–{end[0]:02d}/{end[1]:02d}")
+        return default
 
 
 class CycleStartRule(Strict):
