@@ -159,6 +159,71 @@ def test_merged_into_may_name_a_unit_already_in_the_directory(engine: Engine, tm
     assert run_import(engine, write_csv(tmp_path / "units.csv", merged)).added == ("u3",)
 
 
+def xa(code: str, **cells: str) -> dict[str, str]:
+    return {"code": code, "name": f"UBND xã {code}", "group": "ubnd-xa", **cells}
+
+
+CYCLE = "chuỗi sáp nhập lặp vòng: {}; đơn vị nhận sáp nhập phải là đơn vị còn tồn tại"
+AFTER = "không có vào ngày 01/07/2025, ngày đơn vị này hết hiệu lực (30/06/2025) cộng một ngày"
+
+
+@pytest.mark.parametrize(
+    ("rows", "errors"),
+    [
+        (  # each is merged into the other: neither exists after 30/06/2025
+            [xa("x6", valid_to="2025-06-30", merged_into="x7"), xa("x7", valid_to="2025-06-30", merged_into="x6")],
+            [("dòng 4, cột merged_into", CYCLE.format("x6 → x7 → x6")),
+             ("dòng 5, cột merged_into", CYCLE.format("x7 → x6 → x7"))],
+        ),
+        (  # a longer loop, and a unit merged into it
+            [xa("x5", **MERGED, merged_into="x6"), xa("x6", **MERGED, merged_into="x7"),
+             xa("x7", **MERGED, merged_into="x8"), xa("x8", **MERGED, merged_into="x6")],
+            [("dòng 4, cột merged_into", "chuỗi sáp nhập dẫn vào một vòng lặp: x5 → x6 → x7 → x8 → x6; "
+                                         "đơn vị nhận sáp nhập phải là đơn vị còn tồn tại"),
+             ("dòng 5, cột merged_into", CYCLE.format("x6 → x7 → x8 → x6")),
+             ("dòng 6, cột merged_into", CYCLE.format("x7 → x8 → x6 → x7")),
+             ("dòng 7, cột merged_into", CYCLE.format("x8 → x6 → x7 → x8"))],
+        ),
+        (  # the successor only starts a month after the merged unit ends
+            [xa("x6", **MERGED, merged_into="x7"), xa("x7", valid_from="01/08/2025")],
+            [("dòng 4, cột merged_into", f"đơn vị nhận sáp nhập x7 chỉ có hiệu lực từ 01/08/2025, {AFTER}")],
+        ),
+        (  # the successor has already ended
+            [xa("x6", **MERGED, merged_into="x7"), xa("x7", valid_to="30/06/2025")],
+            [("dòng 4, cột merged_into", f"đơn vị nhận sáp nhập x7 chỉ có hiệu lực đến 30/06/2025, {AFTER}")],
+        ),
+    ],
+    ids=["two-unit-cycle", "longer-cycle", "successor-starts-later", "successor-ended"],
+)  # fmt: skip
+def test_merges_into_a_loop_or_a_unit_that_does_not_exist_the_next_day_are_rejected(
+    engine: Engine, tmp_path: Path, rows: list[dict[str, str]], errors: list[tuple[str, str]]
+) -> None:
+    run_import(engine, write_csv(tmp_path / "units.csv", BASE))
+    before = snapshot(engine)
+    assert import_errors(engine, write_csv(tmp_path / "units.csv", [*BASE, *rows])) == errors  # rows from dòng 4
+    assert snapshot(engine) == before
+
+
+def test_merges_are_checked_against_the_units_already_in_the_directory(engine: Engine, tmp_path: Path) -> None:
+    directory = [
+        xa("x6", **MERGED, merged_into="x7"), xa("x7", valid_from="01/07/2025"), xa("x8", valid_to="31/03/2025")
+    ]  # fmt: skip
+    run_import(engine, write_csv(tmp_path / "units.csv", directory))
+    before = snapshot(engine)
+    loop = [xa("x7", valid_from="01/07/2025", valid_to="31/12/2025", merged_into="x6")]  # x6 is merged into x7
+    assert import_errors(engine, write_csv(tmp_path / "units.csv", loop)) == [
+        ("dòng 2, cột merged_into", CYCLE.format("x7 → x6 → x7"))
+    ]
+    ended = [xa("x9", **MERGED, merged_into="x8")]
+    assert import_errors(engine, write_csv(tmp_path / "units.csv", ended)) == [
+        ("dòng 2, cột merged_into", f"đơn vị nhận sáp nhập x8 chỉ có hiệu lực đến 31/03/2025, {AFTER}")
+    ]
+    assert snapshot(engine) == before
+    # the file's row replaces the directory's: x8 extended to the end of 2025 now receives x9
+    fixed = [xa("x8", valid_to="31/12/2025"), *ended]
+    assert run_import(engine, write_csv(tmp_path / "units.csv", fixed)).added == ("x9",)
+
+
 @pytest.mark.parametrize(
     ("columns", "error"),
     [
@@ -273,7 +338,7 @@ def test_cli_reports_every_error_on_stderr_with_exit_code_2(cli: CliRunner, tmp_
     [
         (["import", "khong-co.csv", "--plan", LOC_NINH], "không tìm thấy tệp"),
         (["import", "{tmp}/danh-sach.csv"], "tên tệp không phải mã của một kế hoạch; hãy ghi rõ --plan"),
-        (["import", "{tmp}/danh-sach.csv", "--plan", "ha-noi-2030"], "không có kế hoạch với mã này"),
+        (["import", "{tmp}/danh-sach.csv", "--plan", "ha-noi-2030"], "không có kế hoạch này"),
         (["list", "--as-of", "31/11/2025"], "tháng 11 chỉ có 30 ngày"),
     ],
 )
@@ -284,3 +349,15 @@ def test_cli_rejects_bad_arguments_without_traceback(
     result = cli.invoke(units_app, [arg.format(tmp=tmp_path) for arg in args])
     assert result.exit_code == 2 and isinstance(result.exception, SystemExit)
     assert message in result.stderr
+
+
+def test_cli_rejects_a_merge_cycle_with_exit_code_2(cli: CliRunner, sqlite_engine: Engine, tmp_path: Path) -> None:
+    rows = [xa("x6", valid_to="2025-06-30", merged_into="x7"), xa("x7", valid_to="2025-06-30", merged_into="x6")]
+    path = write_csv(tmp_path / "units.csv", rows)
+    result = cli.invoke(units_app, ["import", str(path), "--plan", LOC_NINH])
+    assert result.exit_code == 2 and result.stdout == ""
+    assert result.stderr.splitlines() == [
+        f'{path}: dòng 2, cột merged_into: "x7" — {CYCLE.format("x6 → x7 → x6")}',
+        f'{path}: dòng 3, cột merged_into: "x6" — {CYCLE.format("x7 → x6 → x7")}',
+    ]
+    assert snapshot(sqlite_engine) == []

@@ -5,9 +5,10 @@ import io
 import re
 import unicodedata
 import zipfile
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
+from decimal import Decimal
 from pathlib import Path
 from typing import NamedTuple, TypeVar
 
@@ -32,7 +33,9 @@ COLUMNS: tuple[str, ...] = (
 """The header of a directory file; each column is the `Unit` field of the same name."""
 
 Cell = str | date
-"""A cell as read: stripped NFC text ("" when empty), or a date when an XLSX cell holds one."""
+"""A cell as read: stripped NFC text ("" when empty), or a date when an XLSX cell holds one.
+
+An XLSX number formatted as a percentage reads as the text Excel shows, unrounded: 0.955 → `95.5%`."""
 
 
 _T = TypeVar("_T")
@@ -170,13 +173,39 @@ def _csv_rows(path: Path) -> list[list[object]]:
     return list(csv.reader(io.StringIO(text), delimiter=delimiter))
 
 
+_LITERALS = re.compile(r'"[^"]*"|\\.|\[[^\]]*\]')
+"""Quoted text, escaped characters and [colour]/[condition] sections of an Excel number format."""
+
+
+def _is_percent_format(number_format: str | None) -> bool:
+    """Whether Excel shows the number ×100 with a `%` (`0%`, `0.0%`), not a literal `"%"` or `\\%`."""
+    return bool(number_format) and "%" in _LITERALS.sub("", number_format)
+
+
+def _percent_text(number: float) -> str:
+    """A percent-formatted cell as Excel shows it, unrounded: 0.955 → `95.5%`."""
+    text = format(Decimal(repr(number)) * 100, "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return f"{text}%"
+
+
+def _xlsx_value(cell: object) -> object:
+    """A cell's value; a number formatted as a percentage becomes the text Excel shows (0.955 → `95.5%`)."""
+    value = getattr(cell, "value", None)
+    is_number = isinstance(value, int | float) and not isinstance(value, bool)
+    if is_number and _is_percent_format(getattr(cell, "number_format", None)):
+        return _percent_text(value)
+    return value
+
+
 def _xlsx_rows(path: Path) -> list[list[object]]:
     try:
         workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, KeyError):
         raise BadValue("không đọc được tệp Excel (.xlsx)") from None
     try:
-        return [list(row) for row in workbook.worksheets[0].iter_rows(min_row=1, values_only=True)]
+        return [[_xlsx_value(cell) for cell in row] for row in workbook.worksheets[0].iter_rows(min_row=1)]
     finally:
         workbook.close()
 
@@ -289,8 +318,45 @@ def _row_rules(values: dict[str, object], groups: Mapping[str, str]) -> list[tup
     return broken
 
 
-def _file_rules(parsed: list[_Parsed], known_codes: Collection[str]) -> list[_Problem]:
-    """Codes repeated in the file, and merges into a unit neither in the file nor in the directory."""
+class _Span(NamedTuple):
+    """When a unit exists and what it was merged into, from the file or from the directory."""
+
+    valid_from: date | None
+    valid_to: date | None
+    merged_into: str | None
+
+    def exists_on(self, day: date) -> bool:
+        return (self.valid_from is None or self.valid_from <= day) and (self.valid_to is None or day <= self.valid_to)
+
+
+def _merge_chain(code: str, spans: Mapping[str, _Span]) -> list[str] | None:
+    """`code` → `merged_into` → … ending where the chain loops back (a cycle), or None if it ends."""
+    chain = [code]
+    while (span := spans.get(chain[-1])) is not None and span.merged_into is not None:
+        chain.append(span.merged_into)
+        if span.merged_into in chain[:-1]:
+            return chain
+    return None
+
+
+def _successor_reason(target: str, successor: _Span, valid_to: date) -> str | None:
+    """Why the unit merged into on the day after `valid_to` does not exist that day, or None if it does."""
+    day = valid_to + timedelta(days=1)
+    if successor.exists_on(day):
+        return None
+    after = f"không có vào ngày {ddmmyyyy(day)}, ngày đơn vị này hết hiệu lực ({ddmmyyyy(valid_to)}) cộng một ngày"
+    if successor.valid_from is not None and day < successor.valid_from:
+        return f"đơn vị nhận sáp nhập {target} chỉ có hiệu lực từ {ddmmyyyy(successor.valid_from)}, {after}"
+    assert successor.valid_to is not None
+    return f"đơn vị nhận sáp nhập {target} chỉ có hiệu lực đến {ddmmyyyy(successor.valid_to)}, {after}"
+
+
+def _file_rules(parsed: list[_Parsed], known: Mapping[str, Unit]) -> list[_Problem]:
+    """Codes repeated in the file, and merges into a unit that is not in the file nor in the directory,
+    that loops back (`a` into `b`, `b` into `a`), or that does not exist on the day after the merged unit ends.
+
+    A unit of the file replaces the unit of the same code in the directory.
+    """
     problems = []
     first_line: dict[object, int] = {}
     for line, cells, values in parsed:
@@ -299,20 +365,33 @@ def _file_rules(parsed: list[_Parsed], known_codes: Collection[str]) -> list[_Pr
             problems.append(_Problem(line, "code", cells["code"], f"mã đơn vị trùng với dòng {first_line[code]}"))
         elif code is not None:
             first_line[code] = line
-    targets = set(first_line) | set(known_codes)
+    spans = {code: _Span(unit.valid_from, unit.valid_to, unit.merged_into) for code, unit in known.items()}
+    for line, _, values in parsed:
+        code = values.get("code")
+        if isinstance(code, str) and first_line[code] == line:
+            spans[code] = _Span(*(values.get(column) for column in _Span._fields))  # type: ignore[arg-type]
     for line, cells, values in parsed:
-        target = values.get("merged_into")
-        if target is not None and target != values.get("code") and target not in targets:
+        code, target, valid_to = values.get("code"), values.get("merged_into"), values.get("valid_to")
+        if not isinstance(target, str) or target == code:
+            continue
+        if target not in spans:
             reason = "không có đơn vị mã này trong tệp hoặc trong danh mục"
-            problems.append(_Problem(line, "merged_into", cells["merged_into"], reason))
+        elif isinstance(code, str) and first_line[code] == line and (chain := _merge_chain(code, spans)):
+            kind = "lặp vòng" if chain[-1] == code else "dẫn vào một vòng lặp"
+            reason = f"chuỗi sáp nhập {kind}: {' → '.join(chain)}; đơn vị nhận sáp nhập phải là đơn vị còn tồn tại"
+        elif not isinstance(valid_to, date) or (reason := _successor_reason(target, spans[target], valid_to)) is None:
+            continue
+        problems.append(_Problem(line, "merged_into", cells["merged_into"], reason))
     return problems
 
 
-def parse_units(path: Path, plan: str, groups: Mapping[str, str], known_codes: Collection[str] = ()) -> list[Unit]:
+def parse_units(
+    path: Path, plan: str, groups: Mapping[str, str], known: Mapping[str, Unit] | None = None
+) -> list[Unit]:
     """Every unit of the file, not yet saved; raises InvalidInput with all errors at once, in row order.
 
-    `groups` are the plan's group codes; `known_codes` the units already in the plan's directory,
-    which `merged_into` may name besides the units of the file.
+    `groups` are the plan's group codes; `known` the units already in the plan's directory by code,
+    which `merged_into` may name besides the units of the file (their dates and merges are checked too).
     """
     parsed: list[_Parsed] = []
     problems: list[_Problem] = []
@@ -320,7 +399,7 @@ def parse_units(path: Path, plan: str, groups: Mapping[str, str], known_codes: C
         values, row_problems = _parse_row(line, cells, groups)
         parsed.append((line, cells, values))
         problems += row_problems
-    problems += _file_rules(parsed, known_codes)
+    problems += _file_rules(parsed, known or {})
     if problems:
         problems.sort(key=lambda problem: (problem.line, COLUMNS.index(problem.column)))
         raise InvalidInput(InputError(str(path), f"dòng {p.line}, cột {p.column}", p.value, p.reason) for p in problems)

@@ -1,0 +1,114 @@
+"""The scores import: PAR INDEX written as a percentage, whether typed, formatted in Excel, or a stray fraction."""
+
+from pathlib import Path
+
+import openpyxl
+import pytest
+from sqlalchemy import Engine
+from sqlmodel import Session, select
+from typer.testing import CliRunner
+
+from models import Score, Unit
+from models.db import session_scope
+from thidua.cli import app
+from thidua.errors import InvalidInput
+from thidua.plan.load import load_plan
+from thidua.scores import COLUMNS, import_scores
+
+PLANS = Path(__file__).parents[1] / "plans"
+LOC_NINH = load_plan(PLANS / "loc-ninh-2024-2025.yaml")
+FRACTION = "Chỉ số CCHC tính theo phần trăm (0–100); 0,955 có phải là 95,5%? Hãy ghi 95,5 hoặc 95,5%"
+
+
+def seed(engine: Engine) -> None:
+    with session_scope(engine) as session:
+        for code in ("u1", "u2", "u3"):
+            session.add(Unit(plan=LOC_NINH.code, code=code, name=f"Phòng {code}", group="co-quan-chuyen-mon"))
+
+
+def write_xlsx(path: Path, rows: list[tuple[str, float, str | None]]) -> Path:
+    """A scores workbook: (unit code, PAR INDEX cell value, the cell's number format or None)."""
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(COLUMNS)
+    for code, par_index, number_format in rows:
+        sheet.append([code, par_index, 1, "none", 0])
+        if number_format is not None:
+            sheet.cell(row=sheet.max_row, column=2).number_format = number_format
+    workbook.save(path)
+    return path
+
+
+def write_csv(path: Path, par_indexes: dict[str, str]) -> Path:
+    lines = [",".join(COLUMNS)] + [f'{code},"{value}",1,none,0' for code, value in par_indexes.items()]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def run(engine: Engine, path: Path) -> dict[str, float]:
+    with session_scope(engine) as session:
+        import_scores(session, path, LOC_NINH, 2024)
+    return stored(engine)
+
+
+def stored(engine: Engine) -> dict[str, float]:
+    with Session(engine) as session:
+        return {score.unit_code: score.par_index for score in session.exec(select(Score))}
+
+
+def errors_of(engine: Engine, path: Path) -> list[tuple[str, object, str]]:
+    with pytest.raises(InvalidInput) as caught, session_scope(engine) as session:
+        import_scores(session, path, LOC_NINH, 2024)
+    return [(error.field, error.value, error.reason) for error in caught.value.errors]
+
+
+def test_percent_formatted_excel_cells_are_read_as_percentages(engine: Engine, tmp_path: Path) -> None:
+    seed(engine)
+    rows = [("u1", 0.955, "0.0%"), ("u2", 0.9, "0%"), ("u3", 92.25, None)]
+    assert run(engine, write_xlsx(tmp_path / "scores.xlsx", rows)) == {"u1": 95.5, "u2": 90.0, "u3": 92.25}
+
+
+def test_a_literal_percent_sign_in_the_format_does_not_scale(engine: Engine, tmp_path: Path) -> None:
+    seed(engine)
+    rows = [("u1", 95.5, '0.0"%"'), ("u2", 91, "0\\%"), ("u3", 0.93, "[Blue]0.0%")]
+    assert run(engine, write_xlsx(tmp_path / "scores.xlsx", rows)) == {"u1": 95.5, "u2": 91.0, "u3": 93.0}
+
+
+def test_a_percent_formatted_cell_above_100_percent_is_refused(engine: Engine, tmp_path: Path) -> None:
+    seed(engine)
+    path = write_xlsx(tmp_path / "scores.xlsx", [("u1", 95.5, "0.0%")])  # 9550%: typed 95.5 into a % cell
+    reason = "Chỉ số CCHC tính theo phần trăm, từ 0 đến 100"
+    assert errors_of(engine, path) == [("dòng 2, cột par_index", "9550%", reason)]
+    assert stored(engine) == {}
+
+
+def test_a_plain_fraction_among_percentages_is_refused_and_nothing_is_written(engine: Engine, tmp_path: Path) -> None:
+    seed(engine)
+    path = write_xlsx(tmp_path / "scores.xlsx", [("u1", 92.5, None), ("u2", 0.955, None), ("u3", 0.9, "0%")])
+    assert errors_of(engine, path) == [("dòng 3, cột par_index", "0.955", FRACTION)]
+    assert stored(engine) == {}
+
+
+def test_a_plain_fraction_in_csv_is_refused_in_row_order_among_other_errors(engine: Engine, tmp_path: Path) -> None:
+    seed(engine)
+    path = write_csv(tmp_path / "scores.csv", {"u1": "0,955", "u2": "93", "u9": "91"})
+    assert [field for field, _, _ in errors_of(engine, path)] == ["dòng 2, cột par_index", "dòng 4, cột unit_code"]
+    assert errors_of(engine, path)[0] == ("dòng 2, cột par_index", "0,955", FRACTION)
+    assert stored(engine) == {}
+
+
+def test_small_values_are_kept_with_a_percent_sign_or_when_no_row_is_above_1(engine: Engine, tmp_path: Path) -> None:
+    seed(engine)
+    assert run(engine, write_csv(tmp_path / "a.csv", {"u1": "0,955%", "u2": "93", "u3": "0"})) == {
+        "u1": 0.955, "u2": 93.0, "u3": 0.0
+    }  # fmt: skip
+    assert run(engine, write_csv(tmp_path / "b.csv", {"u1": "0.5"}))["u1"] == 0.5
+
+
+def test_cli_refuses_a_fraction_with_exit_code_2(app_engine: Engine, tmp_path: Path) -> None:
+    seed(app_engine)
+    path = write_csv(tmp_path / "scores.csv", {"u1": "0.955", "u2": "93"})
+    result = CliRunner().invoke(app, ["scores", "import", str(path), "--plan", LOC_NINH.code, "--year", "2024"])
+    assert result.exit_code == 2 and result.stdout == ""
+    assert result.stderr.splitlines() == [f'{path}: dòng 2, cột par_index: "0.955" — {FRACTION}']
+    assert stored(app_engine) == {}
