@@ -5,6 +5,10 @@ Exactly-once, as far as it can go:
   inserts nothing new (`INSERT .. ON CONFLICT DO NOTHING`) and a sent row is never claimed again;
 * a worker claims rows before sending them (PostgreSQL: `SELECT .. FOR UPDATE SKIP LOCKED`; SQLite:
   one atomic `UPDATE .. RETURNING`, SQLite having a single writer), so two workers never send a row twice;
+  every claim carries the instant it was taken (not the start of the run), and the claims of a batch
+  being sent are renewed while it is sent, so only a dead (or stalled) worker's claims ever age past
+  `CLAIM_TIMEOUT`; every outcome is written only while the row is still claimed by the worker that
+  sent it, so a worker whose claim was taken over never overwrites the new owner's row;
 * outcomes are written back as they arrive (group commit: while one write runs, the next outcomes
   gather), so the only unrecorded sends are the few in flight when a process dies. Those rows stay
   `sending`; after `CLAIM_TIMEOUT` another worker claims them and sends them again: a crash between
@@ -195,7 +199,7 @@ def _fallback_row(row: Row[Any], now: datetime) -> dict[str, Any]:
 
 _MARK_SENT = (
     update(TABLE)
-    .where(C.id == bindparam("b_id"))
+    .where(C.id == bindparam("b_id"), C.claimed_by == bindparam("b_worker"), C.status == OutboxStatus.sending)
     .values(status=bindparam("status"), attempts=bindparam("attempts"), provider_id=bindparam("provider_id"),
             sent_at=bindparam("sent_at"), last_error=None, claimed_by=None, claimed_at=None)
 )
@@ -208,29 +212,68 @@ _MARK_OTHER = (
 
 
 def _mark(engine: Engine, worker: str, now: datetime, rows: Mapping[int, Row[Any]], outcomes: Sequence[Outcome], report: SendReport) -> None:
-    """Write `outcomes` back in one transaction, add fallback emails, and count them in `report`."""
-    sent, other, fallbacks = [], [], []
+    """Write `outcomes` back in one transaction, add fallback emails, and count them in `report`.
+
+    Only rows still claimed by `worker` are written: if another worker took a row over (its claim
+    looked abandoned), that worker owns the row and its outcome; this one's is logged and dropped.
+    """
+    sent, other, fallback = [], [], []
     for outcome in outcomes:
         row = rows[outcome.id]
-        values = transition(outcome, row.attempts, now)
+        values = {"b_id": row.id, "b_worker": worker, **transition(outcome, row.attempts, now)}
         if values["status"] == OutboxStatus.sent:
-            sent.append({"b_id": row.id, **values})
-            report.sent[row.channel] = report.sent.get(row.channel, 0) + 1
-            continue
-        other.append({"b_id": row.id, "b_worker": worker, **values})
-        if values["status"] == OutboxStatus.failed:
-            report.failed += 1
-            if row.channel != "email" and row.fallback_email:
-                fallbacks.append(_fallback_row(row, now))
-        report.deferred += values["status"] == OutboxStatus.deferred
-        report.retried += outcome.delivery == Delivery.transient and values["status"] == OutboxStatus.pending
+            sent.append((row, values))
+        elif values["status"] == OutboxStatus.failed and row.channel != "email" and row.fallback_email:
+            fallback.append((row, values))  # written one by one: the fallback only if this mark took
+        else:
+            other.append((row, values))
+    recorded: list[tuple[Row[Any], dict[str, Any]]] = []
     with engine.begin() as conn:
-        if sent:
-            conn.execute(_MARK_SENT, sent)
-        if other:
-            conn.execute(_MARK_OTHER, other)
-        if fallbacks:
-            report.fallbacks += _insert_new(conn, fallbacks)
+        for statement, marks in ((_MARK_SENT, sent), (_MARK_OTHER, other)):
+            if not marks:
+                continue
+            changed = conn.execute(statement, [values for _, values in marks]).rowcount
+            if changed == len(marks) or not conn.dialect.supports_sane_multi_rowcount:
+                recorded += marks
+            else:  # some claims were taken over: find out which rows are still ours
+                recorded += _still_ours(conn, worker, marks)
+        for row, values in fallback:
+            if conn.execute(_MARK_OTHER, values).rowcount == 1:
+                recorded.append((row, values))
+                report.fallbacks += _insert_new(conn, [_fallback_row(row, now)])
+    lost = len(outcomes) - len(recorded)
+    if lost:
+        log.warning("Worker %s: %d kết quả gửi không được ghi vì tin đã do worker khác nhận lại", worker, lost)
+    by_id = {outcome.id: outcome for outcome in outcomes}
+    for row, values in recorded:
+        status = values["status"]
+        if status == OutboxStatus.sent:
+            report.sent[row.channel] = report.sent.get(row.channel, 0) + 1
+        report.failed += status == OutboxStatus.failed
+        report.deferred += status == OutboxStatus.deferred
+        report.retried += by_id[row.id].delivery == Delivery.transient and status == OutboxStatus.pending
+
+
+def _still_ours(conn: Connection, worker: str, marks: list[tuple[Row[Any], dict[str, Any]]]) -> list[tuple[Row[Any], dict[str, Any]]]:
+    """The marks of `marks` that were written: their row no longer claimed by anyone else.
+
+    Called after a conditional multi-row mark changed fewer rows than it had: a row this worker
+    just marked is released (`claimed_by` NULL), a row taken over is still claimed by its new owner.
+    """
+    ids = [row.id for row, _ in marks]
+    taken = set(conn.execute(select(C.id).where(C.id.in_(ids), C.claimed_by.is_not(None), C.claimed_by != worker)).scalars())
+    return [(row, values) for row, values in marks if row.id not in taken]
+
+
+def _renew(engine: Engine, worker: str, ids: Sequence[int], now: datetime) -> None:
+    """Move the claims `worker` still holds on `ids` to `now`: a live worker's claims never look abandoned."""
+    statement = (
+        update(TABLE)
+        .where(C.id.in_(list(ids)), C.claimed_by == worker, C.status == OutboxStatus.sending)
+        .values(claimed_at=now)
+    )
+    with engine.begin() as conn:
+        conn.execute(statement)
 
 
 def _outgoing(row: Row[Any]) -> Outgoing:
@@ -246,12 +289,35 @@ def _outgoing(row: Row[Any]) -> Outgoing:
     )
 
 
-async def _send_batch(engine: Engine, channel: Channel, rows: list[Row[Any]], worker: str, now: datetime, report: SendReport) -> str | None:
-    """Send claimed `rows` through `channel`, marking outcomes as they come; returns a config error, if any."""
+async def _keep_claims(engine: Engine, worker: str, ids: Sequence[int], clock: Callable[[], datetime], every: float) -> None:
+    """Renew `worker`'s claims on `ids` every `every` seconds, until cancelled."""
+    while True:
+        await asyncio.sleep(every)
+        try:
+            await asyncio.to_thread(_renew, engine, worker, ids, clock())
+        except Exception:  # a missed renewal is retried; at worst the rows are sent again after the timeout
+            log.warning("Worker %s: không gia hạn được quyền gửi của %d tin", worker, len(ids), exc_info=True)
+
+
+async def _send_batch(
+    engine: Engine,
+    channel: Channel,
+    rows: list[Row[Any]],
+    worker: str,
+    clock: Callable[[], datetime],
+    report: SendReport,
+    claim_timeout: timedelta = CLAIM_TIMEOUT,
+) -> str | None:
+    """Send claimed `rows` through `channel`, marking outcomes as they come; returns a config error, if any.
+
+    Outcomes are written with the time they are written (`clock()`); while the batch is sent, its
+    claims are renewed three times per `claim_timeout`, so a slow batch is not taken for abandoned.
+    """
     by_id = {row.id: row for row in rows}
     gathered: list[Outcome] = []
     writing: asyncio.Future[None] | None = None
     stopped: str | None = None
+    renewing = asyncio.ensure_future(_keep_claims(engine, worker, list(by_id), clock, max(claim_timeout.total_seconds() / 3, 0.1)))
     try:
         async for outcome in channel.deliver([_outgoing(row) for row in rows]):
             if outcome.delivery == Delivery.config:
@@ -261,13 +327,22 @@ async def _send_batch(engine: Engine, channel: Channel, rows: list[Row[Any]], wo
                 if writing is not None:
                     writing.result()
                 batch, gathered = gathered, []
-                writing = asyncio.ensure_future(asyncio.to_thread(_mark, engine, worker, now, by_id, batch, report))
+                writing = asyncio.ensure_future(asyncio.to_thread(_mark, engine, worker, clock(), by_id, batch, report))
     finally:  # record every known outcome, even if the channel failed half-way
+        renewing.cancel()
         if writing is not None:
             await writing
         if gathered:
-            await asyncio.to_thread(_mark, engine, worker, now, by_id, gathered, report)
+            await asyncio.to_thread(_mark, engine, worker, clock(), by_id, gathered, report)
     return stopped
+
+
+def _run_clock(now: datetime | None) -> Callable[[], datetime]:
+    """The clock of one run: the real time, or, if the caller gave `now`, `now` advancing in real time."""
+    if now is None:
+        return utcnow
+    started = utcnow()
+    return lambda: now + (utcnow() - started)
 
 
 async def send_due_async(
@@ -281,21 +356,21 @@ async def send_due_async(
     claim_timeout: timedelta = CLAIM_TIMEOUT,
 ) -> SendReport:
     """`send_due` for callers that already run an event loop."""
-    now = now or utcnow()
+    clock = _run_clock(now)
     worker = worker or f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
     report = SendReport()
     active = dict(channels)
     with engine.connect() as conn:
-        total = conn.execute(select(func.count()).where(_due(active, now, claim_timeout))).scalar_one()
+        total = conn.execute(select(func.count()).where(_due(active, clock(), claim_timeout))).scalar_one()
     done = 0
     while active:
         progressed = False
         for name, channel in list(active.items()):
-            rows = _claim(engine, name, worker, now, batch_size, claim_timeout)
+            rows = _claim(engine, name, worker, clock(), batch_size, claim_timeout)  # claimed_at: this instant
             if not rows:
                 continue
             progressed = True
-            stopped = await _send_batch(engine, channel, rows, worker, now, report)
+            stopped = await _send_batch(engine, channel, rows, worker, clock, report, claim_timeout)
             done += len(rows)
             if progress:
                 progress(done, max(total, done))
@@ -319,6 +394,10 @@ def send_due(
     claim_timeout: timedelta = CLAIM_TIMEOUT,
 ) -> SendReport:
     """Claim, send and mark every due row of `channels` (batches of `batch_size`) until none is due.
+
+    `now` (default: the real time) is the time the run starts at, for deciding what is due; the
+    run's clock advances in real time from it, and each batch is claimed, and each outcome
+    written, at that clock's current time, never at the run's start.
 
     A channel that reports a configuration error stops (its unsent rows stay pending) and the
     error is logged for the administrator and returned in `SendReport.stopped`.

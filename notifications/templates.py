@@ -69,6 +69,11 @@ def one_line(value: str) -> str:
     return " ".join(_CONTROL.sub(" ", value).split())
 
 
+def upper_first(value: str) -> str:
+    """`value` with its first letter capitalised and the rest unchanged (Jinja's `capitalize` lowercases the rest)."""
+    return value[:1].upper() + value[1:]
+
+
 def _template_vars(ctx: MessageContext) -> dict[str, Any]:
     """The names templates see: every text field on one line, dates as `date` objects."""
     clean = lambda items: tuple(one_line(item) for item in items)  # noqa: E731
@@ -130,7 +135,7 @@ class Renderer:
             lstrip_blocks=True,
             keep_trailing_newline=False,
         )
-        env.filters.update(long_date=vi.long_date, ddmmyyyy=vi.ddmmyyyy)
+        env.filters.update(long_date=vi.long_date, ddmmyyyy=vi.ddmmyyyy, upper_first=upper_first)
         return env
 
     def render(self, ctx: MessageContext) -> Rendered:

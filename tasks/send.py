@@ -1,7 +1,9 @@
 """The Prefect task that sends due outbox messages: one task run per batch of messages, never one per message."""
 
 import logging
+from collections.abc import Mapping
 from dataclasses import asdict
+from typing import Any
 
 from prefect import task
 from prefect.artifacts import create_progress_artifact, update_progress_artifact
@@ -22,7 +24,13 @@ class ChannelStopped(Exception):
         super().__init__(f"Dừng gửi thông báo, cần quản trị viên xử lý: {report.stopped}")
 
 
-@task(name="gui-thong-bao", task_run_name="gửi thông báo {channels}", retries=0)
+def run_name(parameters: Mapping[str, Any]) -> str:
+    """The task run's name: "gửi thông báo" (every channel) or "gửi thông báo: email, zalo"."""
+    channels = parameters.get("channels")
+    return f"gửi thông báo: {', '.join(channels)}" if channels else "gửi thông báo"
+
+
+@task(name="gui-thong-bao", task_run_name=run_name, retries=0)
 def send_notifications(channels: list[str] | None = None, batch_size: int = 500, database_url: str | None = None) -> SendReport:
     """Send every due outbox row of `channels` (default: all), showing progress while it sends.
 

@@ -37,6 +37,11 @@ def seed(engine: Engine) -> list[int]:
         return [row.id for row in rows]  # type: ignore[misc]
 
 
+def all_rows(engine: Engine) -> list[OutboxMessage]:
+    with Session(engine) as session:
+        return list(session.exec(select(OutboxMessage).order_by(OutboxMessage.id)))
+
+
 def test_outbox_list_filters_by_status_and_prints_json(db: Engine) -> None:
     failed, _, _ = seed(db)
     result = runner.invoke(cli.outbox_app, ["list", "--status", "failed", "--json"])
@@ -72,3 +77,21 @@ def test_notify_test_sends_through_each_channel(db: Engine, monkeypatch: pytest.
     assert "[THỬ NGHIỆM]" in sink.messages[0].parse()["Subject"]
     assert phone.exit_code == 0 and zalo.messages[0].recipient == "84912345678"
     assert refused.exit_code == 1 and "-213" in refused.output
+
+
+def test_outbox_retry_of_an_unknown_id_names_it_and_changes_nothing(db: Engine) -> None:
+    failed, sent, _ = seed(db)
+    before = [(row.id, row.status, row.attempts, row.next_attempt_at) for row in all_rows(db)]
+    result = runner.invoke(cli.outbox_app, ["retry", "--id", str(failed), "--id", "999", "--id", "998"])
+    assert result.exit_code == 2
+    assert "#998, #999" in result.stderr and "Không có tin nào" in result.stderr and "Đã đưa" not in result.stdout
+    assert [(row.id, row.status, row.attempts, row.next_attempt_at) for row in all_rows(db)] == before
+    kept = runner.invoke(cli.outbox_app, ["retry", "--id", str(failed), "--id", str(sent)])
+    assert kept.exit_code == 0 and "Đã đưa 1 tin" in kept.stdout and f"#{sent} (đã gửi)" in kept.stderr
+
+
+def test_outbox_list_rejects_an_unknown_status_in_vietnamese(db: Engine) -> None:
+    result = runner.invoke(cli.outbox_app, ["list", "--status", "bogus"])
+    assert result.exit_code == 2
+    assert "Trạng thái không hợp lệ: 'bogus'" in result.stderr and "failed (lỗi)" in result.stderr
+    assert "is not one of" not in result.output

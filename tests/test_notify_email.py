@@ -56,7 +56,7 @@ def test_smtp_round_trip_in_vietnamese_and_a_rerun_sends_nothing(engine: Engine,
     assert parsed["Subject"] == "[Nhắc hạn] UBND xã số 1: còn 3 ngày đến hạn nộp hồ sơ đề nghị khen thưởng (01/12/2025)"
     assert parsed["From"].addresses[0].display_name == "Thi đua CCHC Lộc Ninh"
     text = parsed.get_body(("plain",)).get_content()
-    assert "Hạn chót nộp hồ sơ đề nghị khen thưởng: Thứ Hai, 01/12/2025." in text
+    assert "Hạn nộp hồ sơ đề nghị khen thưởng: Thứ Hai, 01/12/2025." in text
     assert "Thứ Hai, 01/12/2025" in parsed.get_body(("html",)).get_content()
     expected_id = message_id(message_key("loc-ninh", 2025, "u1", "submission", "d-3", "email"), MAIL_FROM)
     assert parsed["Message-ID"] == expected_id == "<" + message_key("loc-ninh", 2025, "u1", "submission", "d-3", "email") + "@locninh.example.vn>"

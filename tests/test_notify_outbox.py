@@ -1,5 +1,7 @@
+import asyncio
 import datetime as dt
 import threading
+import time
 from collections import Counter
 from collections.abc import AsyncIterator, Sequence
 
@@ -14,7 +16,7 @@ from models.types import utcnow
 from notifications.base import Delivery, Outcome, Outgoing
 from notifications.devservers.smtp_sink import SmtpSink
 from notifications.email import EmailChannel
-from notifications.outbox import CLAIM_TIMEOUT, MAX_ATTEMPTS, Draft, _claim, enqueue, send_due, transition
+from notifications.outbox import CLAIM_TIMEOUT, MAX_ATTEMPTS, Draft, SendReport, _claim, _mark, enqueue, send_due, transition
 from notifications.samples import sample_context
 from notifications.templates import Renderer
 from thidua.settings import Settings
@@ -122,3 +124,75 @@ def test_the_prefect_task_raises_for_the_administrator_when_a_channel_stops(sqli
         send_task.send_notifications.fn(channels=["zalo"], database_url=str(sqlite_engine.url))
     assert "chưa có token Zalo" in str(stopped.value)
     assert {r.status for r in rows(sqlite_engine)} == {OutboxStatus.pending}
+
+
+class SlowChannel:
+    """Takes `delay` seconds per message and records every delivery, to count duplicate sends."""
+
+    name = "email"
+
+    def __init__(self, delay: float, log: Counter[str], lock: threading.Lock) -> None:
+        self._delay, self._log, self._lock = delay, log, lock
+
+    async def deliver(self, messages: Sequence[Outgoing]) -> AsyncIterator[Outcome]:
+        for message in messages:
+            await asyncio.sleep(self._delay)
+            with self._lock:
+                self._log[message.recipient] += 1
+            yield Outcome(message.id, Delivery.sent, provider_id=f"slow-{message.id}")
+
+
+@pytest.mark.parametrize(
+    "batch_size", [pytest.param(1, id="many-short-batches"), pytest.param(6, id="one-batch-longer-than-the-timeout")]
+)
+def test_a_run_longer_than_the_claim_timeout_never_sends_a_row_twice(engine: Engine, batch_size: int) -> None:
+    """Each batch is claimed at the instant it is taken and its claims are renewed while it is sent,
+    so a live worker's claims never look abandoned to a second worker (claim timeout scaled to 1 s)."""
+    write(engine, drafts(6))
+    deliveries: Counter[str] = Counter()
+    lock = threading.Lock()
+    reports: dict[str, object] = {}
+
+    def work(worker: str, wait: float) -> None:
+        time.sleep(wait)
+        channel = SlowChannel(0.5, deliveries, lock)
+        reports[worker] = send_due(engine, {"email": channel}, worker=worker, batch_size=batch_size, claim_timeout=dt.timedelta(seconds=1))
+
+    threads = [threading.Thread(target=work, args=("a", 0.0)), threading.Thread(target=work, args=("b", 1.6))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert deliveries == {f"u{i}@example.vn": 1 for i in range(6)}
+    assert sum(sum(report.sent.values()) for report in reports.values()) == 6  # type: ignore[attr-defined]
+    assert all(r.status == OutboxStatus.sent for r in rows(engine))
+
+
+def test_a_worker_whose_claim_was_taken_over_records_nothing(engine: Engine) -> None:
+    """Marks are conditional on the claim: the old owner neither overwrites the new owner's row nor adds a fallback."""
+    write(engine, drafts(2, channel="zalo"))
+    with Session(engine) as session:
+        for row in session.exec(select(OutboxMessage)):
+            row.fallback_email = f"fb-{row.id}@example.vn"
+            session.add(row)
+        session.commit()
+    old = _claim(engine, "zalo", "old", NOW, 10, CLAIM_TIMEOUT)
+    new = _claim(engine, "zalo", "new", NOW + CLAIM_TIMEOUT * 2, 10, CLAIM_TIMEOUT)
+    assert len(old) == len(new) == 2
+    by_id = {row.id: row for row in old}
+    sent_id, failed_id = sorted(by_id)
+    outcomes = [Outcome(sent_id, Delivery.sent, provider_id="x"), Outcome(failed_id, Delivery.recipient, error="-213")]
+    _mark(engine, "old", NOW, by_id, outcomes, SendReport())
+    after = rows(engine)
+    assert [(r.status, r.claimed_by, r.provider_id, r.last_error) for r in after] == [(OutboxStatus.sending, "new", None, None)] * 2
+    _mark(engine, "new", NOW, {row.id: row for row in new}, outcomes, report := SendReport())
+    assert Counter(r.status for r in rows(engine)) == {OutboxStatus.sent: 1, OutboxStatus.failed: 1, OutboxStatus.pending: 1}
+    assert report.fallbacks == 1 and report.sent == {"zalo": 1} and report.failed == 1
+
+
+def test_the_send_task_run_name_reads_well_with_or_without_channels() -> None:
+    from prefect._internal.engine import resolve_custom_task_run_name
+
+    task = send_task.send_notifications
+    assert resolve_custom_task_run_name(task, {"channels": None, "batch_size": 500, "database_url": None}) == "gửi thông báo"
+    assert resolve_custom_task_run_name(task, {"channels": ["email", "zalo"], "batch_size": 500}) == "gửi thông báo: email, zalo"

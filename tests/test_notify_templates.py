@@ -1,3 +1,5 @@
+import re
+
 from email import policy
 from email.parser import BytesParser
 
@@ -74,3 +76,29 @@ def test_override_templates_are_strict_and_sandboxed(tmp_path) -> None:
     (tmp_path / "reminder.j2").write_text("{% block subject %}{{ unit_name.__class__.__mro__ }}{% endblock %}", encoding="utf-8")
     with pytest.raises(SecurityError):
         Renderer(tmp_path).render(sample_context())
+
+
+REAL_LABELS = (  # milestone labels as plans write them: a deadline's label already starts with "hạn"
+    "hạn nộp hồ sơ đề nghị khen thưởng",
+    "hạn gửi hồ sơ đề nghị khen thưởng tổng kết hằng năm về Sở Nội vụ",
+    "Hội đồng Thi đua, Khen thưởng Văn phòng gửi hồ sơ đề nghị về thành phố",
+    "báo cáo kết quả thực hiện CCHC năm (lồng ghép báo cáo của Văn phòng)",
+)
+
+
+@pytest.mark.parametrize("label", REAL_LABELS)
+@pytest.mark.parametrize("kind", list(MessageKind))
+def test_no_message_repeats_the_word_han_whatever_the_milestone_label(kind: MessageKind, label: str) -> None:
+    rendered = RENDERER.render(sample_context(kind=kind, milestone_label=label, late_units=("UBND xã Lộc Hưng",)))
+    for part in (rendered.subject, rendered.text, rendered.html):
+        assert not re.search(r"\bhạn\W+(chót\W+)?hạn\b", part, re.IGNORECASE), part
+    assert label[1:] in rendered.text  # the milestone is still named, as written (first letter aside)
+    if label[0].islower():
+        assert f"{label[0].upper()}{label[1:]}: Thứ Hai, 01/12/2025." in rendered.text
+
+
+def test_the_reminder_reads_naturally_with_a_deadline_label() -> None:
+    rendered = RENDERER.render(sample_context(days_left=14, milestone_label="hạn nộp hồ sơ đề nghị khen thưởng"))
+    assert rendered.subject == "[Nhắc hạn] UBND xã Lộc Thái: còn 14 ngày đến hạn nộp hồ sơ đề nghị khen thưởng (01/12/2025)"
+    assert "Còn 14 ngày nữa là đến hạn nộp hồ sơ đề nghị khen thưởng (Thứ Hai, 01/12/2025)." in rendered.text
+    assert "Hạn nộp hồ sơ đề nghị khen thưởng: Thứ Hai, 01/12/2025." in rendered.text

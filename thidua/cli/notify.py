@@ -45,12 +45,25 @@ class ChannelName(StrEnum):
     zalo = "zalo"
 
 
-class StatusName(StrEnum):
-    pending = "pending"
-    sending = "sending"
-    sent = "sent"
-    failed = "failed"
-    deferred = "deferred"
+_STATUS_VI = {
+    OutboxStatus.pending: "chờ gửi",
+    OutboxStatus.sending: "đang gửi",
+    OutboxStatus.sent: "đã gửi",
+    OutboxStatus.failed: "lỗi",
+    OutboxStatus.deferred: "tạm hoãn",
+}
+
+
+def _status(value: str | None) -> OutboxStatus | None:
+    """`--status` checked here, not by click, so that a wrong value gets a Vietnamese message."""
+    if value is None:
+        return None
+    try:
+        return OutboxStatus(value.strip().lower())
+    except ValueError:
+        choices = ", ".join(f"{status.value} ({_STATUS_VI[status]})" for status in OutboxStatus)
+        typer.echo(f"Trạng thái không hợp lệ: '{value}'. Chọn một trong: {choices}.", err=True)
+        raise typer.Exit(2) from None
 
 
 def _local(moment: datetime | None) -> str:
@@ -120,14 +133,17 @@ def _as_dict(row: OutboxMessage) -> dict[str, Any]:
 
 @outbox_app.command("list")
 def outbox_list(
-    status: Annotated[StatusName | None, typer.Option("--status", help="chỉ các tin ở trạng thái này")] = None,
+    status: Annotated[
+        str | None, typer.Option("--status", help="chỉ các tin ở trạng thái này: pending, sending, sent, failed hoặc deferred")
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="in JSON")] = False,
     limit: Annotated[int, typer.Option("--limit", min=1, help="số tin tối đa")] = 200,
 ) -> None:
     """Liệt kê tin trong hộp thư đi, mới nhất trước."""
+    wanted = _status(status)
     query = select(OutboxMessage).order_by(col(OutboxMessage.id).desc()).limit(limit)
-    if status:
-        query = query.where(OutboxMessage.status == OutboxStatus(status))
+    if wanted:
+        query = query.where(OutboxMessage.status == wanted)
     with Session(default_engine()) as session:
         rows = list(session.exec(query))
     if as_json:
@@ -152,10 +168,21 @@ def outbox_retry(
 ) -> None:
     """Đưa tin lỗi hoặc tạm hoãn về hàng chờ (tin đã gửi không bao giờ bị gửi lại)."""
     engine = default_engine()
+    if ids:
+        wanted = sorted(set(ids))
+        with Session(engine) as session:
+            found = dict(session.exec(select(OutboxMessage.id, OutboxMessage.status).where(col(OutboxMessage.id).in_(wanted))).all())
+        unknown = [i for i in wanted if i not in found]
+        if unknown:
+            listed = ", ".join(f"#{i}" for i in unknown)
+            typer.echo(f"Không có tin nào mang mã {listed} trong hộp thư đi; không tin nào được đưa về hàng chờ.", err=True)
+            raise typer.Exit(2)
     count = requeue(engine, ids or None)
     typer.echo(f"Đã đưa {count} tin về hàng chờ.")
-    if ids and count < len(set(ids)):
-        typer.echo("Một số mã không đổi: tin đã gửi, đang gửi hoặc không tồn tại.", err=True)
+    if ids:
+        kept = [f"#{i} ({_STATUS_VI[OutboxStatus(found[i])]})" for i in wanted if found[i] in (OutboxStatus.sent, OutboxStatus.sending)]
+        if kept:
+            typer.echo(f"Không đưa về hàng chờ tin đã gửi hoặc đang gửi: {', '.join(kept)}.", err=True)
     if send:
         report = send_due(engine, build_channels(get_settings(), engine))
         typer.echo(f"Đã gửi: {report.sent}; lỗi: {report.failed}; tạm hoãn: {report.deferred}; sẽ thử lại: {report.retried}.")
