@@ -20,6 +20,8 @@ from collections import Counter
 from email.message import EmailMessage
 from pathlib import Path
 
+from prefect_settle import settled_task_runs
+
 import aiosmtplib
 from sqlmodel import Session
 
@@ -127,7 +129,9 @@ def run_per_task(port: int, n: int, workdir: Path) -> float:
     warm_up()
     start = time.perf_counter()
     one_task_per_email()
-    return time.perf_counter() - start
+    elapsed = time.perf_counter() - start
+    settled_task_runs()  # let the temporary server record every task run before it is stopped
+    return elapsed
 
 
 def main() -> None:

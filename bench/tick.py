@@ -4,7 +4,6 @@ Prints figures, then one JSON line. The SMTP sink runs in a separate process; Pr
 temporary server, whose fixed start cost is measured first and reported apart.
 """
 
-import asyncio
 import json
 import os
 import resource
@@ -15,6 +14,8 @@ import tempfile
 import time
 from datetime import date
 from pathlib import Path
+
+from prefect_settle import settled_task_runs
 
 UNITS = int(os.environ.get("BENCH_UNITS", "10000"))
 PLAN = "loc-ninh-2024-2025"
@@ -67,27 +68,14 @@ def seed() -> None:
         record_event(session, PLAN, 2025, "launch", "launch", date(2025, 1, 2), codes)
 
 
-async def count_task_runs() -> int:
-    """Task runs recorded by the API (state updates arrive as events: wait until the count settles)."""
-    from prefect.client.orchestration import get_client
-
-    last, stable = -1, 0
-    async with get_client() as client:
-        while stable < 3:
-            count = (await client._client.post("/task_runs/count", json={})).json()
-            stable, last = (stable + 1, last) if count == last else (0, count)
-            await asyncio.sleep(0.5)
-    return last
-
-
 def timed(label: str, day: date) -> tuple[float, int]:
     from flows.daily import daily
 
-    before = asyncio.run(count_task_runs())
+    before = settled_task_runs()
     start = time.perf_counter()
     results = daily(as_of=day)
     elapsed = time.perf_counter() - start
-    runs = asyncio.run(count_task_runs()) - before
+    runs = settled_task_runs() - before
     sent = sum(sum(r.get("sent", {}).values()) for r in results)
     print(f"{label}: {elapsed:.2f} s, {runs} task runs, {sent} messages sent")
     return elapsed, runs
