@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test bench serve
+.PHONY: demo test bench serve lint
 
 # The environment alone: created or refreshed whenever pyproject.toml changes.
 $(VENV): pyproject.toml
@@ -24,3 +24,6 @@ bench: $(VENV)
 
 serve: $(VENV)
 	$(BIN)/thidua serve --embedded
+
+lint: $(VENV)
+	$(BIN)/ruff check .

@@ -10,7 +10,6 @@ from sqlalchemy import Engine
 from sqlmodel import Session, select
 
 from models import OutboxMessage, Unit
-from models.db import default_engine
 from notifications.devservers.smtp_sink import SmtpSink
 from notifications.devservers.zalo_server import ZaloServer
 from notifications.zalo import bootstrap_token

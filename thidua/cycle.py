@@ -9,7 +9,7 @@ from sqlmodel import Session, col, or_, select
 
 from models import CalendarOverride, Cycle, CycleEvent, Dossier, DossierDocument, Nominee, Unit
 from models.types import utcnow
-from thidua.dossiers import DossierState, dossier_state, end_of_day, local_day
+from thidua.dossiers import DossierState, dossier_state, end_of_day
 from thidua.plan.schedule import ScheduledMilestone, milestones_for_year, plan_calendar
 from thidua.plan.schema import Plan
 from thidua.workcal import WorkingCalendar

@@ -1,6 +1,9 @@
 """Local stand-ins for the SMTP server and the Zalo API, on loopback only, for development, tests and demos."""
 
+import json
 import socket
+from pathlib import Path
+from typing import IO, Any, Self
 
 LOOPBACK = "127.0.0.1"
 
@@ -10,3 +13,47 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind((LOOPBACK, 0))
         return int(sock.getsockname()[1])
+
+
+class RecordingServer:
+    """Lifecycle shared by the local servers: an optional JSON-lines store of what they receive.
+
+    Subclasses set `store_file` and implement `_serve()` and `_shutdown()`.
+    """
+
+    store_file: str
+
+    def __init__(self, store: Path | None) -> None:
+        self._store = store
+        self._file: IO[str] | None = None
+
+    def _write(self, row: dict[str, Any]) -> None:
+        """Append one received message to the store (callers hold their own lock)."""
+        if self._file:
+            self._file.write(json.dumps(row, ensure_ascii=False) + "\n")
+            self._file.flush()
+
+    def _serve(self) -> None:
+        raise NotImplementedError
+
+    def _shutdown(self) -> None:
+        raise NotImplementedError
+
+    def start(self) -> Self:
+        if self._store:
+            self._store.mkdir(parents=True, exist_ok=True)
+            self._file = (self._store / self.store_file).open("a", encoding="utf-8")
+        self._serve()
+        return self
+
+    def stop(self) -> None:
+        self._shutdown()
+        if self._file:
+            self._file.close()
+            self._file = None
+
+    def __enter__(self) -> Self:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()

@@ -16,12 +16,12 @@ from email import policy
 from email.message import EmailMessage
 from email.parser import BytesParser
 from pathlib import Path
-from typing import IO, Any, Self
+from typing import Any
 
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, Envelope, LoginPassword, Session, SMTP
 
-from notifications.devservers import LOOPBACK, free_port
+from notifications.devservers import LOOPBACK, RecordingServer, free_port
 
 STORE_FILE = "received.jsonl"
 _MESSAGE_ID = re.compile(rb"^Message-ID:\s*(<[^>\r\n]*>)", re.IGNORECASE | re.MULTILINE)
@@ -73,8 +73,10 @@ class _Handler:
         return "250 OK"
 
 
-class SmtpSink:
+class SmtpSink(RecordingServer):
     """A loopback SMTP server that accepts everything; optional STARTTLS, implicit TLS and AUTH."""
+
+    store_file = STORE_FILE
 
     def __init__(
         self,
@@ -85,9 +87,8 @@ class SmtpSink:
         implicit_tls_context: ssl.SSLContext | None = None,
         credentials: tuple[str, str] | None = None,
     ) -> None:
+        super().__init__(store)
         self.port = port or free_port()
-        self._store = store
-        self._file: IO[str] | None = None
         self._lock = threading.Lock()
         self._messages: list[ReceivedMail] = []
         self._credentials = credentials
@@ -110,10 +111,8 @@ class SmtpSink:
     def record(self, mail: ReceivedMail) -> None:
         with self._lock:
             self._messages.append(mail)
-            if self._file:
-                row = {"message_id": mail.message_id, "mail_from": mail.mail_from, "rcpt_tos": list(mail.rcpt_tos)}
-                self._file.write(json.dumps({**row, "data": mail.data.decode("latin-1")}) + "\n")
-                self._file.flush()
+            row = {"message_id": mail.message_id, "mail_from": mail.mail_from, "rcpt_tos": list(mail.rcpt_tos)}
+            self._write({**row, "data": mail.data.decode("latin-1")})
 
     @property
     def messages(self) -> list[ReceivedMail]:
@@ -124,24 +123,11 @@ class SmtpSink:
         """The `Message-ID` of every received message, repeats included (count them to find duplicates)."""
         return [mail.message_id for mail in self.messages]
 
-    def start(self) -> Self:
-        if self._store:
-            self._store.mkdir(parents=True, exist_ok=True)
-            self._file = (self._store / STORE_FILE).open("a", encoding="utf-8")
+    def _serve(self) -> None:
         self._controller.start()
-        return self
 
-    def stop(self) -> None:
+    def _shutdown(self) -> None:
         self._controller.stop()
-        if self._file:
-            self._file.close()
-            self._file = None
-
-    def __enter__(self) -> Self:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
 
 
 def main() -> None:

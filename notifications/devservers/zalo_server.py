@@ -24,10 +24,10 @@ import time
 from dataclasses import asdict, dataclass, field, fields
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import IO, Any, Self
+from typing import Any
 from urllib.parse import parse_qs
 
-from notifications.devservers import LOOPBACK, free_port
+from notifications.devservers import LOOPBACK, RecordingServer, free_port
 
 STORE_FILE = "zalo.jsonl"
 _PHONE = re.compile(r"84\d{9}")
@@ -59,10 +59,13 @@ class ZaloReceived:
     message_id: str
 
 
-class ZaloServer:
+class ZaloServer(RecordingServer):
     """The fake Zalo API on 127.0.0.1; thread-safe; records messages and token refreshes."""
 
+    store_file = STORE_FILE
+
     def __init__(self, *, port: int = 0, app_secret: str = "dev-secret", template_ids: tuple[str, ...] = ("1001",), store: Path | None = None) -> None:
+        super().__init__(store)
         self.port = port or free_port()
         self.url = f"http://{LOOPBACK}:{self.port}"
         self.app_secret = app_secret
@@ -74,8 +77,6 @@ class ZaloServer:
         self._refresh: set[str] = set()
         self._ids = itertools.count(1)
         self._lock = threading.RLock()
-        self._store = store
-        self._file: IO[str] | None = None
         self._httpd = ThreadingHTTPServer((LOOPBACK, self.port), _handler(self))
         self._httpd.daemon_threads = True
         self._thread = threading.Thread(target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05}, name="zalo-server", daemon=True)
@@ -150,9 +151,7 @@ class ZaloServer:
                 received = ZaloReceived(path, f"user:{user_id}", key, text, None, None, message_id)
                 data = {"message_id": message_id, "user_id": user_id}
             self.messages.append(received)
-            if self._file:
-                self._file.write(json.dumps(asdict(received), ensure_ascii=False) + "\n")
-                self._file.flush()
+            self._write(asdict(received))
         return 200, {"error": 0, "message": "Success", "data": data}
 
     def control(self, switches: dict[str, Any]) -> None:
@@ -164,25 +163,12 @@ class ZaloServer:
                     raise KeyError(name)
                 setattr(self.faults, name, set(value) if isinstance(value, list) else value)
 
-    def start(self) -> Self:
-        if self._store:
-            self._store.mkdir(parents=True, exist_ok=True)
-            self._file = (self._store / STORE_FILE).open("a", encoding="utf-8")
+    def _serve(self) -> None:
         self._thread.start()
-        return self
 
-    def stop(self) -> None:
+    def _shutdown(self) -> None:
         self._httpd.shutdown()
         self._httpd.server_close()
-        if self._file:
-            self._file.close()
-            self._file = None
-
-    def __enter__(self) -> Self:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
 
 
 def _handler(server: ZaloServer) -> type[BaseHTTPRequestHandler]:
