@@ -1,7 +1,6 @@
 """Facts an appraisal works from (scores) and what it proposes (awards)."""
 
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import JSON, Column, UniqueConstraint
 from sqlmodel import Field, SQLModel
