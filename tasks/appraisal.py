@@ -1,6 +1,5 @@
 """Prefect tasks of the appraisal, annual review and phase summary flows: thin wrappers, artifacts on top."""
 
-import re
 from datetime import datetime
 from pathlib import Path
 
@@ -12,12 +11,8 @@ from prefect.exceptions import MissingContextError
 from models.db import session_scope
 from thidua.appraisal import AppraisalResult, appraise_cycle
 from thidua.appraisal.export import decision_rows, ranking_rows, summary_markdown
+from tasks.cycle import artifact_key
 from thidua.plan.schema import Plan
-
-
-def artifact_key(*parts: object) -> str:
-    """A Prefect artifact key: lowercase letters, digits and dashes only."""
-    return re.sub(r"[^a-z0-9]+", "-", "-".join(map(str, parts)).lower()).strip("-")
 
 
 def _in_run() -> bool:

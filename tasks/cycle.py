@@ -5,6 +5,7 @@ per flow stays constant whatever the number of units. Tasks take and return smal
 dates, lines of text): the cycle's state is read inside them, so it never travels through Prefect.
 """
 
+import re
 from collections.abc import Callable
 from datetime import date
 from functools import lru_cache
@@ -60,9 +61,9 @@ def outputs_dir(plan: str, year: int | None = None) -> Path:
     return base / str(year) if year else base
 
 
-def artifact_key(prefix: str, plan: str, year: int) -> str:
-    """A stable artifact key (lowercase letters, digits and dashes only)."""
-    return f"{prefix}-{plan}-{year}".lower().replace("_", "-")
+def artifact_key(*parts: object) -> str:
+    """A stable Prefect artifact key from `parts`: lowercase letters, digits and dashes only."""
+    return re.sub(r"[^a-z0-9]+", "-", "-".join(map(str, parts)).lower()).strip("-")
 
 
 @task(name="ghi việc đến hạn vào hộp thư đi", cache_policy=NO_CACHE)

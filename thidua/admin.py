@@ -6,12 +6,12 @@ from datetime import date, datetime
 
 from sqlmodel import Session, select
 
-from models import Cycle, Dossier, DossierDocument, Nominee, Unit
+from models import Cycle, Dossier, Unit
 from models.types import utcnow
 from notifications.outbox import Draft, enqueue
 from notifications.templates import MessageContext, MessageKind, Renderer
 from thidua.cycle import cycle_milestones
-from thidua.dossiers import DossierState, dossier_state, receive
+from thidua.dossiers import DossierState, dossier_contents, dossier_state, receive
 from thidua.errors import InputError, InvalidInput
 from thidua.messages import unit_addresses
 from thidua.plan.schedule import window_of
@@ -44,8 +44,8 @@ def record_receipt(
     unit = session.exec(select(Unit).where(Unit.plan == plan.code, Unit.code == unit_code)).one()
     milestones = cycle_milestones(session, plan, year)
     deadline = next((m for m in milestones.values() if m.chase), None)
-    docs = session.exec(select(DossierDocument).where(DossierDocument.dossier_id == dossier.id)).all()
-    kinds = {n.kind for n in session.exec(select(Nominee).where(Nominee.dossier_id == dossier.id))}
+    docs, nominees_named = dossier_contents(session, dossier)
+    kinds = {kind for kind, _ in nominees_named}
     state = dossier_state(plan, dossier, docs, kinds, deadline.date if deadline else None, at)
     if deadline is None or deadline.date is None or renderer is None:
         return Receipt(unit, state, 0)

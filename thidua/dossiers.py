@@ -69,6 +69,13 @@ def dossier_state(
     return DossierState("complete", (), received_at, completed_at, bool(limit and completed_at > limit))
 
 
+def dossier_contents(session: Session, dossier: Dossier) -> tuple[list[DossierDocument], set[tuple[str, str]]]:
+    """The documents of a dossier and its nominees as (kind, name)."""
+    docs = list(session.exec(select(DossierDocument).where(DossierDocument.dossier_id == dossier.id)))
+    nominees = {(n.kind, n.name) for n in session.exec(select(Nominee).where(Nominee.dossier_id == dossier.id))}
+    return docs, nominees
+
+
 def receive(
     session: Session,
     plan: Plan,
@@ -113,18 +120,17 @@ def receive(
         dossier = Dossier(plan=plan.code, year=year, unit_code=unit_code, first_received_at=at)
         session.add(dossier)
         session.flush()
-    have = {d.kind for d in session.exec(select(DossierDocument).where(DossierDocument.dossier_id == dossier.id))}
+    docs, named = dossier_contents(session, dossier)
+    have = {d.kind for d in docs}
     for code in dict.fromkeys(documents):
         if code not in have:
             session.add(DossierDocument(dossier_id=dossier.id, kind=code, received_at=at))
-    named = {(n.kind, n.name) for n in session.exec(select(Nominee).where(Nominee.dossier_id == dossier.id))}
     for kind, name in dict.fromkeys(nominees):
         if (kind, name) not in named:
             session.add(Nominee(dossier_id=dossier.id, kind=kind, name=name))
     session.flush()
-    docs = session.exec(select(DossierDocument).where(DossierDocument.dossier_id == dossier.id)).all()
-    kinds = {n.kind for n in session.exec(select(Nominee).where(Nominee.dossier_id == dossier.id))}
-    state = dossier_state(plan, dossier, docs, kinds, None, at)
+    docs, named = dossier_contents(session, dossier)
+    state = dossier_state(plan, dossier, docs, {kind for kind, _ in named}, None, at)
     dossier.first_received_at = min(dossier.first_received_at, at)
     if state.complete and (dossier.completed_at is None or state.completed_at < dossier.completed_at):
         dossier.completed_at = state.completed_at

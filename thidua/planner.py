@@ -72,16 +72,14 @@ def _not_yet(view: CycleView, kind: str, key: str, statuses: list[UnitStatus]) -
     return [s for s in statuses if s.unit.code not in done]
 
 
-def sending_day(view: CycleView) -> bool:
-    return is_sending_day(view.plan, view.calendar, view.as_of)
-
-
 def launch_plan(view: CycleView) -> DayPlan:
     """The launch notice to every participating unit, once, from the launch day until the deadline."""
     plan = DayPlan()
     launch = view.milestones.get("launch")
     deadline = view.chased[0].date if view.chased else None
-    if launch is None or launch.date is None or view.as_of < launch.date or not sending_day(view):
+    if launch is None or launch.date is None or view.as_of < launch.date:
+        return plan
+    if not is_sending_day(view.plan, view.calendar, view.as_of):
         return plan
     if deadline and view.as_of > deadline:
         return plan
@@ -98,9 +96,10 @@ def chase_plan(view: CycleView) -> DayPlan:
     """Reminders before each chased deadline and escalations after it, for units whose dossier is not complete."""
     plan = DayPlan()
     behind = [s for s in view.units if not s.dossier.complete]
+    sending = is_sending_day(view.plan, view.calendar, view.as_of)
     for milestone in view.chased:
         assert milestone.date is not None
-        due = due_on(ladder(view.plan, milestone.date, view.calendar), view.as_of, milestone.date, sending_day(view))
+        due = due_on(ladder(view.plan, milestone.date, view.calendar), view.as_of, milestone.date, sending)
         steps = ([due.reminder] if due.reminder else []) + due.escalations
         for step in steps:
             done = (step.kind, step.code) in view.events

@@ -1,7 +1,10 @@
 """Local stand-ins for the SMTP server and the Zalo API, on loopback only, for development, tests and demos."""
 
 import json
+import signal
 import socket
+import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import IO, Any, Self
 
@@ -57,3 +60,16 @@ class RecordingServer:
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
+
+
+def run_until_stopped(server: RecordingServer, *announce: Callable[[RecordingServer], str]) -> None:
+    """Run `server` as a process: print its ready lines, then serve until SIGTERM or Ctrl-C."""
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    with server:
+        for line in announce:
+            print(line(server), flush=True)
+        try:
+            stop.wait()
+        except KeyboardInterrupt:
+            pass

@@ -8,7 +8,6 @@ or the demo): `python -m notifications.devservers.smtp_sink --port 0 --store DIR
 import argparse
 import json
 import re
-import signal
 import ssl
 import threading
 from dataclasses import dataclass
@@ -21,7 +20,7 @@ from typing import Any
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, Envelope, LoginPassword, Session, SMTP
 
-from notifications.devservers import LOOPBACK, RecordingServer, free_port
+from notifications.devservers import LOOPBACK, RecordingServer, free_port, run_until_stopped
 
 STORE_FILE = "received.jsonl"
 _MESSAGE_ID = re.compile(rb"^Message-ID:\s*(<[^>\r\n]*>)", re.IGNORECASE | re.MULTILINE)
@@ -135,14 +134,7 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=0, help="cổng; 0 = chọn cổng trống")
     parser.add_argument("--store", type=Path, help=f"thư mục ghi {STORE_FILE}")
     args = parser.parse_args()
-    stop = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    with SmtpSink(args.port, args.store) as sink:
-        print(f"ready {LOOPBACK}:{sink.port}", flush=True)
-        try:
-            stop.wait()
-        except KeyboardInterrupt:
-            pass
+    run_until_stopped(SmtpSink(args.port, args.store), lambda sink: f"ready {LOOPBACK}:{sink.port}")
 
 
 if __name__ == "__main__":

@@ -18,7 +18,6 @@ import itertools
 import json
 import re
 import secrets
-import signal
 import threading
 import time
 from dataclasses import asdict, dataclass, field, fields
@@ -27,7 +26,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs
 
-from notifications.devservers import LOOPBACK, RecordingServer, free_port
+from notifications.devservers import LOOPBACK, RecordingServer, free_port, run_until_stopped
 
 STORE_FILE = "zalo.jsonl"
 _PHONE = re.compile(r"84\d{9}")
@@ -219,17 +218,13 @@ def main() -> None:
     parser.add_argument("--app-secret", default="dev-secret")
     parser.add_argument("--template-id", action="append", default=None, help="template ZNS đã duyệt (lặp lại được)")
     args = parser.parse_args()
-    stop = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    with ZaloServer(port=args.port, app_secret=args.app_secret, template_ids=tuple(args.template_id or ["1001"]), store=args.store) as zalo:
-        access, refresh = zalo.issue_tokens()
-        print(f"ready {LOOPBACK}:{zalo.port}", flush=True)
-        print(json.dumps({"access_token": access, "refresh_token": refresh, "expires_in": "90000"}), flush=True)
-        try:
-            stop.wait()
-        except KeyboardInterrupt:
-            pass
+    zalo = ZaloServer(port=args.port, app_secret=args.app_secret, template_ids=tuple(args.template_id or ["1001"]), store=args.store)
 
+    def first_tokens(_: object) -> str:
+        access, refresh = zalo.issue_tokens()
+        return json.dumps({"access_token": access, "refresh_token": refresh, "expires_in": "90000"})
+
+    run_until_stopped(zalo, lambda _: f"ready {LOOPBACK}:{zalo.port}", first_tokens)
 
 if __name__ == "__main__":
     main()

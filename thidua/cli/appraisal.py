@@ -15,10 +15,9 @@ from thidua.appraisal.export import result_json
 from thidua.appraisal.letter import write_proposal_docx
 from thidua.appraisal.nominees import import_nominees
 from thidua.appraisal.workbook import write_proposal_xlsx
-from thidua.cli.errors import fail
-from thidua.dateparse import parse_date
+from thidua.cli.errors import fail, option_date
 from thidua.dossiers import end_of_day
-from thidua.errors import InputError, InvalidInput
+from thidua.errors import InvalidInput
 from thidua.plan import load
 from thidua.plan.load import plan_by_code
 from thidua.plan.schema import Plan
@@ -44,10 +43,7 @@ def cycle_plan(code: str, year: int) -> Plan:
 def _as_of(text: str | None) -> datetime:
     if text is None:
         return utcnow()
-    try:
-        return end_of_day(parse_date(text))
-    except ValueError as error:
-        raise InvalidInput([InputError("(dòng lệnh)", "--as-of", text, str(error))]) from None
+    return end_of_day(option_date("--as-of", text))
 
 
 def _print_result(result: AppraisalResult) -> None:

@@ -2,14 +2,14 @@
 
 import json
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import datetime
 from typing import Annotated, TypeVar
 
 import typer
 
 from models.db import session_scope
 from thidua.admin import record_receipt, set_cycle_date
-from thidua.cli.errors import fail
+from thidua.cli.errors import fail, option_date
 from thidua.cycle import load_cycle
 from thidua.dateparse import parse_date
 from models.types import utcnow
@@ -39,13 +39,6 @@ def _checked(action: Callable[[], T]) -> T:
 
 def _plan(code: str, year: int) -> Plan:
     return cycle_plan(get_settings().plans_dir, code, year)
-
-
-def _date(option: str, text: str) -> date:
-    try:
-        return parse_date(text)
-    except ValueError as exc:
-        raise InvalidInput([InputError("(dòng lệnh)", option, text, str(exc))]) from None
 
 
 def _instant(text: str | None) -> datetime | None:
@@ -121,7 +114,7 @@ def set_date(
     """Đặt ngày cho một mốc do quản trị viên quyết định hoặc chọn ngày trong một khoảng (ví dụ quý I)."""
 
     def action() -> None:
-        the_plan, chosen = _plan(plan, year), _date("--date", day)
+        the_plan, chosen = _plan(plan, year), option_date("--date", day)
         with session_scope() as session:
             set_cycle_date(session, the_plan, year, milestone, chosen)
         label = the_plan.milestone(milestone).label  # type: ignore[union-attr]
@@ -141,7 +134,7 @@ def status(
 
     def action() -> None:
         the_plan = _plan(plan, year)
-        day = _date("--as-of", as_of) if as_of else local_day(utcnow())
+        day = option_date("--as-of", as_of) if as_of else local_day(utcnow())
         with session_scope() as session:
             view = load_cycle(session, the_plan, year, day)
         if as_json:
@@ -159,7 +152,7 @@ def status(
 
 def tick(as_of: Annotated[str | None, typer.Option("--as-of", help="Ngày chạy (mặc định hôm nay)")] = None) -> None:
     """Chạy bộ điều phối một lần: mọi việc đến hạn trong ngày."""
-    day = _checked(lambda: _date("--as-of", as_of)) if as_of else None
+    day = _checked(lambda: option_date("--as-of", as_of)) if as_of else None
     from flows.daily import daily
 
     for result in daily(as_of=day):

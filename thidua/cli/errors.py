@@ -1,8 +1,11 @@
 """How the CLI reports invalid input: every error on stderr, exit code 2."""
 
+from datetime import date
+
 import typer
 
-from thidua.errors import InvalidInput
+from thidua.dateparse import parse_date
+from thidua.errors import InputError, InvalidInput
 
 EXIT_INVALID = 2
 
@@ -12,3 +15,11 @@ def fail(error: InvalidInput) -> typer.Exit:
     for item in error.errors:
         typer.echo(str(item), err=True)
     return typer.Exit(EXIT_INVALID)
+
+
+def option_date(option: str, text: str) -> date:
+    """A date given on the command line (`dd/mm/yyyy` or `yyyy-mm-dd`); InvalidInput names the option."""
+    try:
+        return parse_date(text)
+    except ValueError as exc:
+        raise InvalidInput([InputError("(dòng lệnh)", option, text, str(exc))]) from None

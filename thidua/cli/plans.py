@@ -1,13 +1,12 @@
 """`thidua plan check` and `thidua calendar`: validate plan files and show a year's milestones."""
 
 import json
-from datetime import date
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from thidua.cli.errors import fail
+from thidua.cli.errors import fail, option_date
 from thidua.errors import InputError, InvalidInput
 from thidua.plan.load import load_plan
 from thidua.plan.schedule import milestones_for_year
@@ -46,7 +45,7 @@ def calendar(
     """Các mốc của một năm: ngày danh nghĩa, ngày hiệu lực, thứ, trạng thái và quy tắc áp dụng."""
     try:
         plan = load_plan(file)
-        admin = {"par_announcement": _option_date(par_announcement)} if par_announcement else {}
+        admin = {"par_announcement": option_date("--par-announcement", par_announcement)} if par_announcement else {}
     except InvalidInput as exc:
         raise fail(exc) from None
     if year not in plan.cycle_years:
@@ -66,12 +65,3 @@ def calendar(
         when = long_date(m.date) if m.date else "chưa xác định"
         typer.echo(f"• {m.label} [{m.kind}] — {when} ({'đã lên lịch' if m.status == 'scheduled' else 'chờ'})")
         typer.echo(f"    {m.rule}")
-
-
-def _option_date(text: str) -> date:
-    from thidua.dateparse import parse_date
-
-    try:
-        return parse_date(text)
-    except ValueError as exc:
-        raise InvalidInput([InputError("(dòng lệnh)", "--par-announcement", text, str(exc))]) from None

@@ -13,9 +13,9 @@ from thidua.settings import get_settings
 
 from models.db import session_scope
 from models.units import Unit
-from thidua.cli.errors import fail
+from thidua.cli.errors import fail, option_date
 from thidua.errors import InputError, InvalidInput
-from thidua.units import BadValue, ImportReport, import_units, list_units, parse_date, require_file, unit_json
+from thidua.units import ImportReport, import_units, list_units, require_file, unit_json
 from thidua.vi import ddmmyyyy
 
 units_app = typer.Typer(no_args_is_help=True, help="Danh mục đơn vị tham gia của kế hoạch.")
@@ -72,12 +72,7 @@ def import_command(
 
 def _as_of_date(text: str | None) -> date | None:
     """The `--as-of` date; raises InvalidInput in the CLI's error format."""
-    if text is None:
-        return None
-    try:
-        return parse_date(text)
-    except BadValue as error:
-        raise InvalidInput([InputError("--as-of", "ngày", text, str(error))]) from None
+    return option_date("--as-of", text) if text is not None else None
 
 
 def _validity(unit: Unit) -> str:

@@ -100,10 +100,12 @@ def _locate(data: Any, loc: tuple[Any, ...]) -> tuple[str, Any]:
 
 def _consistency(plan: Plan) -> Iterator[tuple[str, object, str]]:
     groups = set(plan.group_names)
-    for who in ("collectives", "individuals"):
-        for i, g in enumerate(getattr(plan.participants, who)):
+    group_lists = [(f"participants.{who}", getattr(plan.participants, who)) for who in ("collectives", "individuals")]
+    group_lists += [(f"awards[{i}].groups", a.groups or []) for i, a in enumerate(plan.awards)]
+    for path, codes in group_lists:
+        for i, g in enumerate(codes):
             if g not in groups:
-                yield f"participants.{who}[{i}]", g, "nhóm đơn vị chưa khai báo trong groups"
+                yield f"{path}[{i}]", g, "nhóm đơn vị chưa khai báo trong groups"
     kinds = [m.kind for m in plan.milestones]
     for i, m in enumerate(plan.milestones):
         if kinds.count(m.kind) > 1:
@@ -118,10 +120,6 @@ def _consistency(plan: Plan) -> Iterator[tuple[str, object, str]]:
             kind = offsets[kind]
         if kind == m.kind and m.kind in offsets:
             yield f"milestones[{i}].rule.from", offsets[m.kind], "các mốc tính vòng tròn từ nhau"
-    for i, a in enumerate(plan.awards):
-        for j, g in enumerate(a.groups or ()):
-            if g not in groups:
-                yield f"awards[{i}].groups[{j}]", g, "nhóm đơn vị chưa khai báo trong groups"
     document_codes = [d.code for d in plan.documents]
     for i, d in enumerate(plan.documents):
         if document_codes.count(d.code) > 1:
