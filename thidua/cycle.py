@@ -7,9 +7,9 @@ from functools import cached_property
 
 from sqlmodel import Session, col, or_, select
 
-from models import CalendarOverride, Cycle, CycleEvent, Dossier, DossierDocument, Nominee, Unit
+from models import CalendarOverride, Cycle, CycleEvent, Unit
 from models.types import utcnow
-from thidua.dossiers import DossierState, dossier_state, end_of_day
+from thidua.dossiers import DossierState, cycle_dossiers, dossier_state, end_of_day
 from thidua.plan.schedule import ScheduledMilestone, milestones_for_year, plan_calendar
 from thidua.plan.schema import Plan
 from thidua.workcal import WorkingCalendar
@@ -79,17 +79,7 @@ def load_cycle(session: Session, plan: Plan, year: int, as_of: date) -> CycleVie
         for u in session.exec(select(Unit).where(Unit.plan == plan.code).order_by(Unit.code)).all()
         if u.group in groups and u.exists_on(as_of)
     ]
-    dossiers = {
-        d.unit_code: d for d in session.exec(select(Dossier).where(Dossier.plan == plan.code, Dossier.year == year))
-    }
-    ids = [d.id for d in dossiers.values()]
-    documents: dict[int, list[DossierDocument]] = defaultdict(list)
-    kinds: dict[int, set[str]] = defaultdict(set)
-    if ids:
-        for doc in session.exec(select(DossierDocument).where(col(DossierDocument.dossier_id).in_(ids))):
-            documents[doc.dossier_id].append(doc)
-        for nominee in session.exec(select(Nominee).where(col(Nominee.dossier_id).in_(ids))):
-            kinds[nominee.dossier_id].add(nominee.kind)
+    dossiers = cycle_dossiers(session, plan.code, year)
     events = {
         (e.kind, e.key): e
         for e in session.exec(select(CycleEvent).where(CycleEvent.plan == plan.code, CycleEvent.year == year))
@@ -104,14 +94,7 @@ def load_cycle(session: Session, plan: Plan, year: int, as_of: date) -> CycleVie
                 level[code] = max(level[code], ESCALATION_LEVELS[event.kind])
     statuses = []
     for unit in units:
-        dossier = dossiers.get(unit.code)
-        state = dossier_state(
-            plan,
-            dossier,
-            documents[dossier.id] if dossier else [],
-            kinds[dossier.id] if dossier else set(),
-            deadline,
-            instant,
-        )
+        dossier, documents, nominees = dossiers.of(unit.code)
+        state = dossier_state(plan, dossier, documents, {n.kind for n in nominees}, deadline, instant)
         statuses.append(UnitStatus(unit, state, last_reminder.get(unit.code), level[unit.code]))
     return CycleView(plan, year, as_of, instant, cal, milestones, statuses, events)

@@ -1,12 +1,13 @@
 """Nomination dossiers: recording what arrived, and whether a dossier is complete and on time."""
 
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Literal
 from zoneinfo import ZoneInfo
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from models import Dossier, DossierDocument, Nominee, Unit
 from thidua.errors import InputError, InvalidInput
@@ -67,6 +68,35 @@ def dossier_state(
         return DossierState("incomplete", missing, received_at, None, bool(limit and as_of > limit))
     completed_at = max(received[c] for c in required_documents(plan, kinds)) if required_documents(plan, kinds) else received_at
     return DossierState("complete", (), received_at, completed_at, bool(limit and completed_at > limit))
+
+
+@dataclass(frozen=True)
+class CycleDossiers:
+    """Every dossier of one cycle with its documents and nominees, read in three queries."""
+
+    by_unit: dict[str, Dossier]
+    documents: dict[int, list[DossierDocument]]
+    nominees: dict[int, list[Nominee]]  # in the order they were recorded
+
+    def of(self, unit_code: str) -> tuple[Dossier | None, list[DossierDocument], list[Nominee]]:
+        dossier = self.by_unit.get(unit_code)
+        if dossier is None or dossier.id is None:
+            return None, [], []
+        return dossier, self.documents.get(dossier.id, []), self.nominees.get(dossier.id, [])
+
+
+def cycle_dossiers(session: Session, plan: str, year: int) -> CycleDossiers:
+    """The dossiers of (plan, year), for views over every unit at once."""
+    by_unit = {d.unit_code: d for d in session.exec(select(Dossier).where(Dossier.plan == plan, Dossier.year == year))}
+    ids = [d.id for d in by_unit.values()]
+    documents: dict[int, list[DossierDocument]] = defaultdict(list)
+    nominees: dict[int, list[Nominee]] = defaultdict(list)
+    if ids:
+        for doc in session.exec(select(DossierDocument).where(col(DossierDocument.dossier_id).in_(ids))):
+            documents[doc.dossier_id].append(doc)
+        for nominee in session.exec(select(Nominee).where(col(Nominee.dossier_id).in_(ids)).order_by(col(Nominee.id))):
+            nominees[nominee.dossier_id].append(nominee)
+    return CycleDossiers(by_unit, documents, nominees)
 
 
 def dossier_contents(session: Session, dossier: Dossier) -> tuple[list[DossierDocument], set[tuple[str, str]]]:

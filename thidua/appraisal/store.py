@@ -1,15 +1,14 @@
 """The appraisal against the database: read a cycle's units, facts and dossiers; save the proposals."""
 
-from collections import defaultdict
 from datetime import date, datetime, timedelta
 
 from sqlmodel import Session, col, delete, select
 
-from models import AwardProposal, Dossier, DossierDocument, Nominee, Score, Unit
+from models import AwardProposal, Score, Unit
 from thidua.appraisal.engine import appraise
 from thidua.appraisal.model import AppraisalResult, Deadline, Facts, UnitInput
 from thidua.cycle import cycle_milestones
-from thidua.dossiers import dossier_state, local_day
+from thidua.dossiers import cycle_dossiers, dossier_state, local_day
 from thidua.plan.schema import Discipline, NomineeKind, Plan
 from thidua.vi import ddmmyyyy
 
@@ -51,22 +50,11 @@ def load_units(
     scores = {
         s.unit_code: s for s in session.exec(select(Score).where(Score.plan == plan.code, Score.year == year))
     }
-    dossiers = {
-        d.unit_code: d for d in session.exec(select(Dossier).where(Dossier.plan == plan.code, Dossier.year == year))
-    }
-    ids = [d.id for d in dossiers.values()]
-    documents: dict[int | None, list[DossierDocument]] = defaultdict(list)
-    individuals: dict[int | None, list[str]] = defaultdict(list)
-    for doc in session.exec(select(DossierDocument).where(col(DossierDocument.dossier_id).in_(ids))):
-        documents[doc.dossier_id].append(doc)
-    for nominee in session.exec(
-        select(Nominee).where(col(Nominee.dossier_id).in_(ids), Nominee.kind == NomineeKind.individual).order_by(col(Nominee.id))
-    ):
-        individuals[nominee.dossier_id].append(nominee.name)
+    dossiers = cycle_dossiers(session, plan.code, year)
     inputs = []
     for unit in units.values():
-        dossier, score = dossiers.get(unit.code), scores.get(unit.code)
-        docs = documents[dossier.id] if dossier else []
+        dossier, docs, nominees = dossiers.of(unit.code)
+        score = scores.get(unit.code)
         facts = (
             Facts(score.par_index, score.initiatives_recognized, Discipline(score.discipline), score.excellent_group)
             if score
@@ -81,7 +69,7 @@ def load_units(
                 facts=facts,
                 collective_dossier=dossier_state(plan, dossier, docs, {NomineeKind.collective}, deadline, as_of),
                 individual_dossier=dossier_state(plan, dossier, docs, {NomineeKind.individual}, deadline, as_of),
-                individuals=tuple(individuals[dossier.id]) if dossier else (),
+                individuals=tuple(n.name for n in nominees if n.kind == NomineeKind.individual),
             )
         )
     return inputs
