@@ -20,7 +20,7 @@ from collections import Counter
 from email.message import EmailMessage
 from pathlib import Path
 
-from prefect_settle import settled_task_runs
+from thidua.prefect_settle import settled_task_runs
 
 import aiosmtplib
 from sqlmodel import Session

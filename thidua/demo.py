@@ -22,6 +22,7 @@ from models import OutboxMessage, OutboxStatus, Unit
 from notifications.devservers.smtp_sink import SmtpSink
 from notifications.devservers.zalo_server import ZaloServer
 from thidua.dossiers import TZ
+from thidua.prefect_settle import settled_task_runs
 from thidua.vi import long_date
 
 PLAN, YEAR, PHASE_PLAN = "loc-ninh-2024-2025", 2025, "dong-thap-2021-2025"
@@ -184,6 +185,7 @@ def run(out: Path, echo: Callable[[str], None]) -> dict[str, Any]:
             for result in daily(as_of=day):
                 for line in result["lines"]:
                     timeline.add(day, f"[{result['plan']} · {result['flow']}] {line}")
+            settled_task_runs(poll_s=0.2, readings=2)  # the temporary server records a day's task runs before the next day writes
         echo(timeline.render())
         with session_scope() as session:
             view = load_cycle(session, plans()[PLAN], YEAR, date(2025, 12, 31))

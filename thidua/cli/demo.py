@@ -1,6 +1,8 @@
 """`thidua demo`: a year of the Lộc Ninh plan replayed in a couple of minutes."""
 
 import json
+import os
+import tempfile
 from pathlib import Path
 from typing import Annotated
 
@@ -15,6 +17,10 @@ def demo(
     from thidua.prefect_quiet import quiet_prefect
 
     quiet_prefect()
+    if not os.environ.get("PREFECT_API_URL"):
+        # Prefect's temporary server gets a database of its own for this run, not the shared
+        # ~/.prefect one that every earlier ephemeral run has grown (and another process may hold).
+        os.environ["PREFECT_HOME"] = tempfile.mkdtemp(prefix="thidua-demo-prefect-")
     from thidua.demo import run
 
     summary = run(out.resolve(), typer.echo)

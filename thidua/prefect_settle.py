@@ -1,4 +1,4 @@
-"""Benchmark helper: count task runs through the Prefect API once the server has recorded them all.
+"""Count task runs through the Prefect API once the server has recorded them all.
 
 Task-run states reach the server as events and are written in the background; waiting until the
 count settles gives exact counts, and lets the temporary server stop with nothing left to flush
@@ -8,18 +8,18 @@ count settles gives exact counts, and lets the temporary server stop with nothin
 import asyncio
 
 
-async def _settled_count() -> int:
+async def _settled_count(poll_s: float, readings: int) -> int:
     from prefect.client.orchestration import get_client
 
     last, stable = -1, 0
     async with get_client() as client:
-        while stable < 3:
+        while stable < readings:
             count = (await client._client.post("/task_runs/count", json={})).json()
             stable, last = (stable + 1, last) if count == last else (0, count)
-            await asyncio.sleep(0.5)
+            await asyncio.sleep(poll_s)
     return last
 
 
-def settled_task_runs() -> int:
-    """The number of task runs the API knows, once it stops changing."""
-    return asyncio.run(_settled_count())
+def settled_task_runs(poll_s: float = 0.5, readings: int = 3) -> int:
+    """The number of task runs the API knows, once `readings` polls in a row agree."""
+    return asyncio.run(_settled_count(poll_s, readings))
