@@ -2,7 +2,8 @@
 
 from dataclasses import dataclass
 
-from thidua.settings import TIMEZONE, Settings
+from config import Settings
+from thidua.dates import TIMEZONE
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from prefect import flow
 from tasks.appraisal import appraise_task, write_proposal_files_task
 from tasks.cycle import mark_done, outputs_dir, plans, publish_status, today
 from thidua.appraisal import AppraisalResult
-from thidua.dossiers import end_of_day
+from thidua.dates import end_of_day
 
 
 def _summary(result: AppraisalResult) -> list[str]:

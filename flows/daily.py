@@ -17,7 +17,7 @@ from models.db import session_scope
 from tasks.cycle import plan_file_errors, plans, send_now, today
 from thidua.cycle import cycle_milestones, working_calendar
 from thidua.dispatch import candidate_years, due_flows
-from thidua.vi import long_date
+from thidua.words import long_date
 
 FLOWS = {
     "launch": launch,

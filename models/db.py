@@ -7,7 +7,7 @@ from functools import lru_cache
 from sqlalchemy import Engine, event
 from sqlmodel import Session, create_engine
 
-from thidua.settings import get_settings
+from config import get_settings
 
 
 def make_engine(url: str) -> Engine:

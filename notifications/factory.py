@@ -9,7 +9,7 @@ from sqlalchemy import Engine
 from notifications.base import Channel, Masker
 from notifications.email import EmailChannel
 from notifications.zalo import TokenStore, ZaloChannel
-from thidua.settings import Settings
+from config import Settings
 
 SMTP_PASSWORD_BLOCK = "thidua-smtp-password"
 ZALO_APP_SECRET_BLOCK = "thidua-zalo-app-secret"

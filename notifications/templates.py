@@ -16,7 +16,7 @@ from typing import Any
 from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined, Template
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-from thidua import vi
+from thidua import words as vi
 
 DEFAULT_DIR = Path(__file__).with_name("templates")
 ZNS_VALUE_MAX = 100  # UNCONFIRMED: per-parameter length limit of ZNS templates; check the approved template

@@ -20,7 +20,8 @@ from models.types import utcnow
 from models.zalo import ZaloToken
 from notifications.base import Delivery, Masker, Outcome, Outgoing
 from notifications.zalo_errors import ZaloError, classify
-from thidua.settings import TIMEZONE, Settings
+from config import Settings
+from thidua.dates import TIMEZONE
 
 TOKENS = ZaloToken.__table__  # type: ignore[attr-defined]
 OA_PREFIX = "user:"

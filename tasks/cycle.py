@@ -22,12 +22,12 @@ from models.types import utcnow
 from notifications.outbox import enqueue
 from notifications.templates import Renderer
 from thidua.cycle import CycleView, load_cycle
-from thidua.dossiers import local_day
+from thidua.dates import local_day
 from thidua.events import record_event
 from thidua.plan.load import scan_plans
 from thidua.plan.schema import Plan
 from thidua.planner import DayPlan, chase_plan, launch_plan
-from thidua.settings import get_settings
+from config import get_settings
 from thidua.status import status_rows, summary_markdown
 
 DECIDE: dict[str, Callable[[CycleView], DayPlan]] = {"launch": launch_plan, "chase": chase_plan}

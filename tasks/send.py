@@ -13,7 +13,7 @@ from prefect.logging import get_run_logger
 from models.db import default_engine, make_engine
 from notifications.factory import build_channels
 from notifications.outbox import SendReport, send_due
-from thidua.settings import get_settings
+from config import get_settings
 
 
 class ChannelStopped(Exception):

@@ -15,7 +15,8 @@ from thidua.appraisal import Outcome, appraise_cycle
 from thidua.appraisal.letter import write_proposal_docx
 from thidua.appraisal.nominees import import_nominees
 from thidua.appraisal.workbook import write_proposal_xlsx
-from thidua.dossiers import TZ, receive
+from thidua.dates import TZ
+from thidua.dossiers import receive
 from thidua.errors import InvalidInput
 from thidua.plan.load import load_plan
 from thidua.scores import import_scores

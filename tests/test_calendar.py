@@ -13,7 +13,7 @@ from thidua.cli import app
 from thidua.errors import InvalidInput
 from thidua.plan.load import load_plan, parse_plan
 from thidua.plan.schedule import milestones_for_year
-from thidua.workcal import WorkingCalendar
+from thidua.calendar import WorkingCalendar
 
 LOC_NINH = Path("plans/loc-ninh-2024-2025.yaml")
 runner = CliRunner()

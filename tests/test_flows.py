@@ -14,9 +14,9 @@ from notifications.devservers.smtp_sink import SmtpSink
 from notifications.devservers.zalo_server import ZaloServer
 from notifications.zalo import bootstrap_token
 from thidua.admin import record_receipt, set_cycle_date
-from thidua.dossiers import TZ
+from thidua.dates import TZ
 from thidua.plan.load import load_plan
-from thidua.settings import get_settings
+from config import get_settings
 
 PLAN = load_plan(__import__("pathlib").Path("plans/loc-ninh-2024-2025.yaml"))
 ALL_DOCS = ["to_trinh", "bien_ban", "bao_cao_thanh_tich"]

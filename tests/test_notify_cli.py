@@ -13,7 +13,7 @@ from notifications.outbox import Draft, enqueue
 from notifications.samples import sample_context
 from notifications.templates import Renderer
 from notifications.zalo import bootstrap_token
-from thidua.settings import Settings
+from config import Settings
 
 runner = CliRunner()
 

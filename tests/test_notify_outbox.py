@@ -19,7 +19,7 @@ from notifications.email import EmailChannel
 from notifications.outbox import CLAIM_TIMEOUT, MAX_ATTEMPTS, Draft, SendReport, _claim, _mark, enqueue, send_due, transition
 from notifications.samples import sample_context
 from notifications.templates import Renderer
-from thidua.settings import Settings
+from config import Settings
 
 RENDERER = Renderer()
 NOW = utcnow() + dt.timedelta(hours=1)  # every row written by a test is due by then

@@ -17,7 +17,7 @@ from notifications.outbox import Draft, enqueue, send_due
 from notifications.samples import sample_context
 from notifications.templates import Renderer
 from notifications.zalo import TokenStore, ZaloChannel, bootstrap_token, next_morning, zns_phone
-from thidua.settings import Settings
+from config import Settings
 
 SECRET = "app-secret-4f9a"
 LOCAL = ZoneInfo("Asia/Ho_Chi_Minh")

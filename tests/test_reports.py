@@ -15,7 +15,7 @@ from test_appraisal_store import AS_OF, LOC_NINH, PLANS, seed_loc_ninh
 from thidua.appraisal import appraise_cycle
 from thidua.cli import appraisal as cli_appraisal
 from thidua.reports import annual_report, phase_report
-from thidua.settings import Settings
+from config import Settings
 
 NOW = datetime(2026, 3, 1, tzinfo=UTC)
 

@@ -12,7 +12,7 @@ from thidua.dispatch import due_flows
 from thidua.errors import InvalidInput
 from thidua.plan.load import load_plan, parse_plan, plan_by_code, scan_plans
 from thidua.plan.schedule import milestones_for_year
-from thidua.workcal import WorkingCalendar
+from thidua.calendar import WorkingCalendar
 
 LOC_NINH = Path("plans/loc-ninh-2024-2025.yaml")
 runner = CliRunner()

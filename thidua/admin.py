@@ -16,7 +16,7 @@ from thidua.errors import InputError, InvalidInput
 from thidua.messages import unit_addresses
 from thidua.plan.schedule import window_of
 from thidua.plan.schema import AdminRule, Plan, WindowRule
-from thidua.vi import ddmmyyyy
+from thidua.words import ddmmyyyy
 
 
 @dataclass(frozen=True)

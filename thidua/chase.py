@@ -12,7 +12,7 @@ from datetime import date, timedelta
 from typing import Literal
 
 from thidua.plan.schema import EscalationTarget, Plan
-from thidua.workcal import WorkingCalendar
+from thidua.calendar import WorkingCalendar
 
 STALE_AFTER = timedelta(days=14)  # a step missed for longer is reported, not sent (e.g. a cycle before deployment)
 

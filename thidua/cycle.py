@@ -9,10 +9,11 @@ from sqlmodel import Session, col, or_, select
 
 from models import CalendarOverride, Cycle, CycleEvent, Unit
 from models.types import utcnow
-from thidua.dossiers import DossierState, cycle_dossiers, dossier_state, end_of_day
+from thidua.dates import end_of_day
+from thidua.dossiers import DossierState, cycle_dossiers, dossier_state
 from thidua.plan.schedule import ScheduledMilestone, milestones_for_year, plan_calendar
 from thidua.plan.schema import Plan
-from thidua.workcal import WorkingCalendar
+from thidua.calendar import WorkingCalendar
 
 ESCALATION_LEVELS = {"escalation_head": 1, "escalation_agency": 2, "escalation_chairman": 3}
 

@@ -21,9 +21,9 @@ from sqlmodel import Session, func, select
 from models import OutboxMessage, OutboxStatus, Unit
 from notifications.devservers.smtp_sink import SmtpSink
 from notifications.devservers.zalo_server import ZaloServer
-from thidua.dossiers import TZ
+from thidua.dates import TZ
 from thidua.prefect_settle import settled_task_runs
-from thidua.vi import long_date
+from thidua.words import long_date
 
 PLAN, YEAR, PHASE_PLAN = "loc-ninh-2024-2025", 2025, "dong-thap-2021-2025"
 ALL_DOCS = ("to_trinh", "bien_ban", "bao_cao_thanh_tich")
@@ -81,7 +81,7 @@ def local_servers(store: Path) -> Iterator[tuple[SmtpSink, ZaloServer]]:
 def configure(out: Path, smtp: SmtpSink, zalo: ZaloServer) -> None:
     """Point the application at the demo database and the local servers (before anything is cached)."""
     from models.db import default_engine
-    from thidua.settings import get_settings
+    from config import get_settings
 
     os.environ.update(
         THIDUA_DATA_DIR=str(out),
@@ -102,7 +102,7 @@ def seed(session: Session, out: Path) -> None:
     """Unit directories and the facts the appraisal needs."""
     from thidua.plan.load import plan_by_code
     from thidua.scores import import_scores
-    from thidua.settings import get_settings
+    from config import get_settings
     from thidua.units import import_units
 
     settings = get_settings()
@@ -169,7 +169,7 @@ def run(out: Path, echo: Callable[[str], None]) -> dict[str, Any]:
         from tasks.cycle import plans
         from thidua.admin import set_cycle_date
         from thidua.cycle import load_cycle
-        from thidua.settings import get_settings
+        from config import get_settings
 
         echo(f"Chạy thử kế hoạch {PLAN}, chu kỳ {YEAR}: dữ liệu trong {out}, SMTP 127.0.0.1:{smtp.port}, Zalo {zalo.url}")
         bootstrap_token(default_engine(), get_settings(), *zalo.issue_tokens(), expires_in=90000)

@@ -10,7 +10,7 @@ from thidua.chase import due_on, is_sending_day, ladder
 from thidua.plan.schedule import ScheduledMilestone
 from thidua.plan.schema import Plan
 from thidua.planner import milestone_due_on
-from thidua.workcal import WorkingCalendar
+from thidua.calendar import WorkingCalendar
 
 ONE_OFF = {"appraisal_deadline": "appraisal", "annual_review": "annual_review", "phase_summary": "phase_summary"}
 

@@ -3,28 +3,15 @@
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime
 from typing import Literal
-from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
 
 from models import Dossier, DossierDocument, Nominee, Unit
 from thidua.errors import InputError, InvalidInput
 from thidua.plan.schema import NomineeKind, Plan
-from thidua.settings import TIMEZONE
-
-TZ = ZoneInfo(TIMEZONE)
-
-
-def end_of_day(day: date) -> datetime:
-    """The last instant of `day` in Vietnam: a deadline on `day` ends then."""
-    return datetime.combine(day, time.max, tzinfo=TZ)
-
-
-def local_day(instant: datetime) -> date:
-    """The Vietnamese calendar day of an instant."""
-    return instant.astimezone(TZ).date()
+from thidua.dates import end_of_day, local_day
 
 
 @dataclass(frozen=True)

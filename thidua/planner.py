@@ -13,7 +13,7 @@ from thidua.chase import STALE_AFTER, Step, due_on, is_sending_day, ladder
 from thidua.cycle import CycleView, UnitStatus
 from thidua.messages import aggregate_drafts, unit_drafts
 from thidua.plan.schedule import ScheduledMilestone
-from thidua.vi import ddmmyyyy
+from thidua.words import ddmmyyyy
 
 ONE_OFF_GRACE = timedelta(days=30)  # an appraisal or review missed while the service was down still runs
 

@@ -5,8 +5,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from thidua.cycle import CycleView, UnitStatus
-from thidua.dossiers import local_day
-from thidua.vi import ddmmyyyy, long_date
+from thidua.dates import local_day
+from thidua.words import ddmmyyyy, long_date
 
 DOSSIER_WORDS = {"complete": "đã đủ", "incomplete": "còn thiếu", "missing": "chưa nộp"}
 LEVEL_WORDS = {0: "—", 1: "đã báo Thủ trưởng", 2: "đã báo cơ quan thường trực", 3: "đã báo cáo Chủ tịch"}

@@ -20,9 +20,9 @@ from openpyxl.utils.exceptions import InvalidFileException
 from sqlmodel import Session, select
 
 from models.units import Unit
-from thidua import dateparse
+from thidua import dates as dateparse
 from thidua.errors import InputError, InvalidInput
-from thidua.vi import ddmmyyyy
+from thidua.words import ddmmyyyy
 
 COLUMNS: tuple[str, ...] = (
     "code", "name", "group", "parent",

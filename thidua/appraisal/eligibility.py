@@ -3,7 +3,8 @@
 from collections.abc import Sequence
 
 from thidua.appraisal.model import Candidate, Deadline, Facts, UnitInput
-from thidua.dossiers import DossierState, local_day
+from thidua.dates import local_day
+from thidua.dossiers import DossierState
 from thidua.plan.schema import (
     Criterion,
     Discipline,
@@ -15,7 +16,7 @@ from thidua.plan.schema import (
     ParIndexMin,
     Plan,
 )
-from thidua.vi import long_date
+from thidua.words import long_date
 
 DISCIPLINE_WORDS = {
     Discipline.none: "không",

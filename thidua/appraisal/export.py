@@ -3,7 +3,7 @@
 from thidua.appraisal.allocation import KIND_WORDS
 from thidua.appraisal.eligibility import percent
 from thidua.appraisal.model import OUTCOME_WORDS, AppraisalResult, Candidate, Tie
-from thidua.vi import ddmmyyyy
+from thidua.words import ddmmyyyy
 
 NOT_ELIGIBLE = "không đủ điều kiện"
 RANKING_COLUMNS = ("Nhóm", "Hạng", "Mã đơn vị", "Đơn vị", "Chỉ số CCHC", "Đủ điều kiện")

@@ -18,9 +18,9 @@ from docx.text.paragraph import Paragraph
 from thidua.appraisal.allocation import KIND_WORDS
 from thidua.appraisal.eligibility import percent
 from thidua.appraisal.model import AppraisalResult
-from thidua.dossiers import local_day
+from thidua.dates import local_day
 from thidua.plan.schema import NomineeKind
-from thidua.vi import ddmmyyyy, long_date
+from thidua.words import ddmmyyyy, long_date
 
 FONT = "Times New Roman"
 TIE_MARK = "*"

@@ -8,9 +8,10 @@ from models import AwardProposal, Score, Unit
 from thidua.appraisal.engine import appraise
 from thidua.appraisal.model import AppraisalResult, Deadline, Facts, UnitInput
 from thidua.cycle import cycle_milestones
-from thidua.dossiers import cycle_dossiers, dossier_state, local_day
+from thidua.dates import local_day
+from thidua.dossiers import cycle_dossiers, dossier_state
 from thidua.plan.schema import Discipline, NomineeKind, Plan
-from thidua.vi import ddmmyyyy
+from thidua.words import ddmmyyyy
 
 DEADLINE = "submission_deadline"
 

@@ -16,15 +16,15 @@ from thidua.appraisal.letter import write_proposal_docx
 from thidua.appraisal.nominees import import_nominees
 from thidua.appraisal.workbook import write_proposal_xlsx
 from thidua.cli.errors import fail, option_date
-from thidua.dossiers import end_of_day
+from thidua.dates import end_of_day
 from thidua.errors import InvalidInput
 from thidua.plan import load
 from thidua.plan.load import plan_by_code
 from thidua.plan.schema import Plan
 from thidua.reports import annual_report, phase_report
 from thidua.scores import import_scores
-from thidua.settings import get_settings
-from thidua.vi import ddmmyyyy
+from config import get_settings
+from thidua.words import ddmmyyyy
 
 scores_app = typer.Typer(no_args_is_help=True, help="Số liệu thẩm định: Chỉ số CCHC, sáng kiến, kỷ luật, nhóm xuất sắc.")
 nominees_app = typer.Typer(no_args_is_help=True, help="Danh sách tập thể, cá nhân được đề nghị trong hồ sơ.")

@@ -11,15 +11,15 @@ from models.db import session_scope
 from thidua.admin import record_receipt, set_cycle_date
 from thidua.cli.errors import fail, option_date
 from thidua.cycle import load_cycle
-from thidua.dateparse import parse_date
+from thidua.dates import parse_date
 from models.types import utcnow
-from thidua.dossiers import TZ
+from thidua.dates import TZ
 from thidua.errors import InputError, InvalidInput
 from thidua.plan.load import cycle_plan
 from thidua.plan.schema import Plan
-from thidua.settings import get_settings
+from config import get_settings
 from thidua.status import DOSSIER_WORDS, status_record, status_rows, summary_markdown
-from thidua.vi import long_date
+from thidua.words import long_date
 
 dossier_app = typer.Typer(no_args_is_help=True, help="Hồ sơ đề nghị khen thưởng.")
 cycle_app = typer.Typer(no_args_is_help=True, help="Chu kỳ hằng năm: các ngày do quản trị viên đặt.")
@@ -130,7 +130,7 @@ def status(
     as_json: Annotated[bool, typer.Option("--json", help="In JSON")] = False,
 ) -> None:
     """Trạng thái hồ sơ từng đơn vị của một chu kỳ."""
-    from thidua.dossiers import local_day
+    from thidua.dates import local_day
 
     def action() -> None:
         the_plan = _plan(plan, year)

@@ -4,7 +4,7 @@ from datetime import date
 
 import typer
 
-from thidua.dateparse import parse_date
+from thidua.dates import parse_date
 from thidua.errors import InputError, InvalidInput
 
 EXIT_INVALID = 2

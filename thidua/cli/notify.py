@@ -19,7 +19,8 @@ from notifications.outbox import message_key, requeue, send_due
 from notifications.samples import sample_context
 from notifications.templates import Renderer
 from notifications.zalo import OA_PREFIX, zns_phone
-from thidua.settings import TIMEZONE, get_settings
+from config import get_settings
+from thidua.dates import TIMEZONE
 
 notify_app = typer.Typer(no_args_is_help=True, add_completion=False, help="Thử các kênh gửi thông báo.")
 outbox_app = typer.Typer(no_args_is_help=True, add_completion=False, help="Xem và gửi lại tin trong hộp thư đi.")

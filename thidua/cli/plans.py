@@ -10,7 +10,7 @@ from thidua.cli.errors import fail, option_date
 from thidua.errors import InputError, InvalidInput
 from thidua.plan.load import load_plan
 from thidua.plan.schedule import milestones_for_year
-from thidua.vi import ddmmyyyy, long_date
+from thidua.words import ddmmyyyy, long_date
 
 plan_app = typer.Typer(no_args_is_help=True, help="Kế hoạch thi đua: kiểm tra tệp kế hoạch.")
 

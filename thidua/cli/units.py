@@ -9,14 +9,14 @@ from typing import Annotated
 import typer
 
 from thidua.plan.load import plan_by_code
-from thidua.settings import get_settings
+from config import get_settings
 
 from models.db import session_scope
 from models.units import Unit
 from thidua.cli.errors import fail, option_date
 from thidua.errors import InputError, InvalidInput
 from thidua.units import ImportReport, import_units, list_units, require_file, unit_json
-from thidua.vi import ddmmyyyy
+from thidua.words import ddmmyyyy
 
 units_app = typer.Typer(no_args_is_help=True, help="Danh mục đơn vị tham gia của kế hoạch.")
 

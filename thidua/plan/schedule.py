@@ -16,8 +16,8 @@ from thidua.plan.schema import (
     WindowRule,
     YearlyRule,
 )
-from thidua.vi import ddmmyyyy
-from thidua.workcal import ONE_DAY, WorkingCalendar
+from thidua.words import ddmmyyyy
+from thidua.calendar import ONE_DAY, WorkingCalendar
 
 ROLL_WORDS = {
     Roll.next_working_day: "chuyển sang ngày làm việc tiếp theo (Điều 148 Bộ luật Dân sự 2015)",

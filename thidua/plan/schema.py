@@ -9,7 +9,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
-from thidua.dateparse import parse_date, parse_day_month
+from thidua.dates import parse_date, parse_day_month
 
 def _plan_date(value: object) -> date:
     day = parse_date(value)

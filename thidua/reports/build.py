@@ -15,11 +15,11 @@ from thidua.appraisal.allocation import KIND_WORDS
 from thidua.appraisal.eligibility import percent
 from thidua.appraisal.ranking import ranked
 from thidua.cycle import cycle_milestones
-from thidua.dossiers import TZ
+from thidua.dates import TZ
 from thidua.plan.schema import NomineeKind, Plan
 from thidua.reports import data
 from thidua.reports.charts import bar_chart, distribution_chart
-from thidua.vi import long_date
+from thidua.words import long_date
 
 ENV = Environment(
     loader=FileSystemLoader(Path(__file__).with_name("templates")), autoescape=select_autoescape(["html", "j2"])

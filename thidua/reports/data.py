@@ -10,7 +10,7 @@ from sqlmodel import Session, col, select
 from models import AwardProposal, OutboxMessage, OutboxStatus, Score, Unit
 from thidua.appraisal.store import cycle_deadline, load_units
 from thidua.plan.schema import Plan
-from thidua.vi import ddmmyyyy
+from thidua.words import ddmmyyyy
 
 MESSAGE_KINDS = {
     "reminder": "Nhắc hạn",

@@ -10,7 +10,7 @@ from functools import lru_cache
 import holidays
 from holidays.countries.vietnam import VietnamStaticHolidays
 
-from thidua.vi import weekday
+from thidua.words import weekday
 
 ONE_DAY = timedelta(days=1)
 

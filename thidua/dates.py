@@ -1,8 +1,25 @@
-"""Parse the dates people write (`30/11/2025`, `2025-11-30`, `30/11`) with reasons in plain Vietnamese."""
+"""Dates in Vietnam: the timezone, the day of an instant, and parsing the dates people write.
+
+Parsing accepts `30/11/2025`, `2025-11-30` and yearly `30/11`, with reasons in plain Vietnamese.
+"""
 
 import calendar
 import re
-from datetime import date
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
+
+TIMEZONE = "Asia/Ho_Chi_Minh"  # UTC+7, no daylight saving
+TZ = ZoneInfo(TIMEZONE)
+
+
+def end_of_day(day: date) -> datetime:
+    """The last instant of `day` in Vietnam: a deadline on `day` ends then."""
+    return datetime.combine(day, time.max, tzinfo=TZ)
+
+
+def local_day(instant: datetime) -> date:
+    """The Vietnamese calendar day of an instant."""
+    return instant.astimezone(TZ).date()
 
 _DMY = re.compile(r"^\s*(\d{1,2})/(\d{1,2})/(\d{4})\s*$")
 _ISO = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})\s*$")

@@ -6,7 +6,6 @@ from pathlib import Path
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-TIMEZONE = "Asia/Ho_Chi_Minh"
 
 
 class Settings(BaseSettings):
