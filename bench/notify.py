@@ -20,7 +20,7 @@ from collections import Counter
 from email.message import EmailMessage
 from pathlib import Path
 
-from thidua.prefect_settle import settled_task_runs
+from deployments.prefect_env import settled_task_runs
 
 import aiosmtplib
 from sqlmodel import Session

@@ -15,7 +15,7 @@ import time
 from datetime import date
 from pathlib import Path
 
-from thidua.prefect_settle import settled_task_runs
+from deployments.prefect_env import settled_task_runs
 
 UNITS = int(os.environ.get("BENCH_UNITS", "10000"))
 PLAN = "loc-ninh-2024-2025"

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from thidua.cli import app
+from cli import app
 from thidua.errors import InvalidInput
 from thidua.plan.load import load_plan, parse_plan
 from thidua.plan.schedule import milestones_for_year

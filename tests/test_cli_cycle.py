@@ -8,7 +8,7 @@ from sqlmodel import Session, select
 from typer.testing import CliRunner
 
 from models import Cycle, Dossier, OutboxMessage
-from thidua.cli import app
+from cli import app
 
 runner = CliRunner()
 PLAN = ["--plan", "loc-ninh-2024-2025", "--year", "2025"]

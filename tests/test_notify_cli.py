@@ -5,7 +5,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session, select
 from typer.testing import CliRunner
 
-import thidua.cli.notify as cli
+import cli.notify as cli
 from models import OutboxMessage, OutboxStatus
 from notifications.devservers.smtp_sink import SmtpSink
 from notifications.devservers.zalo_server import ZaloServer

@@ -13,7 +13,7 @@ from models import OutboxMessage, OutboxStatus
 from models.db import session_scope
 from test_appraisal_store import AS_OF, LOC_NINH, PLANS, seed_loc_ninh
 from thidua.appraisal import appraise_cycle
-from thidua.cli import appraisal as cli_appraisal
+from cli import appraisal as cli_appraisal
 from thidua.reports import annual_report, phase_report
 from config import Settings
 

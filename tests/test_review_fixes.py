@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import Engine
 from typer.testing import CliRunner
 
-from thidua.cli import app
+from cli import app
 from thidua.dispatch import due_flows
 from thidua.errors import InvalidInput
 from thidua.plan.load import load_plan, parse_plan, plan_by_code, scan_plans

@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 
 from deployments.embedded import JOB_ID, MISFIRE_GRACE_S, SchedulerAlreadyRunning, build_scheduler, exclusive_store
 from deployments.schedule import DailySchedule, daily_schedule
-from thidua.cli import app
+from cli import app
 from config import Settings
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")

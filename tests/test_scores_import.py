@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 
 from models import Score, Unit
 from models.db import session_scope
-from thidua.cli import app
+from cli import app
 from thidua.errors import InvalidInput
 from thidua.plan.load import load_plan
 from thidua.scores import COLUMNS, import_scores

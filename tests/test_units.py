@@ -11,10 +11,10 @@ from sqlalchemy import Engine
 from sqlmodel import Session, select
 from typer.testing import CliRunner
 
-import thidua.cli.units as cli_units
+import cli.units as cli_units
 from models.db import session_scope
 from models.units import Unit
-from thidua.cli.units import plan_groups, units_app
+from cli.units import plan_groups, units_app
 from thidua.errors import InvalidInput
 from thidua.units import COLUMNS, BadValue, ImportReport, import_units, list_units, normalize_phone, parse_date
 

@@ -13,7 +13,7 @@ from config import get_settings
 
 from models.db import session_scope
 from models.units import Unit
-from thidua.cli.errors import fail, option_date
+from cli.errors import fail, option_date
 from thidua.errors import InputError, InvalidInput
 from thidua.units import ImportReport, import_units, list_units, require_file, unit_json
 from thidua.words import ddmmyyyy

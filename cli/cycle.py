@@ -9,7 +9,7 @@ import typer
 
 from models.db import session_scope
 from thidua.admin import record_receipt, set_cycle_date
-from thidua.cli.errors import fail, option_date
+from cli.errors import fail, option_date
 from thidua.cycle import load_cycle
 from thidua.dates import parse_date
 from models.types import utcnow

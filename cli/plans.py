@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from thidua.cli.errors import fail, option_date
+from cli.errors import fail, option_date
 from thidua.errors import InputError, InvalidInput
 from thidua.plan.load import load_plan
 from thidua.plan.schedule import milestones_for_year

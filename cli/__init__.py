@@ -2,13 +2,13 @@
 
 import typer
 
-from thidua.cli.appraisal import appraise, nominees_app, report_app, scores_app
-from thidua.cli.cycle import cycle_app, dossier_app, serve, status, tick
-from thidua.cli.demo import demo
-from thidua.cli.notify import notify_app, outbox_app
-from thidua.cli.plans import calendar, plan_app
-from thidua.cli.units import units_app
-from thidua.prefect_quiet import offline_prefect
+from cli.appraisal import appraise, nominees_app, report_app, scores_app
+from cli.cycle import cycle_app, dossier_app, serve, status, tick
+from cli.demo import demo
+from cli.notify import notify_app, outbox_app
+from cli.plans import calendar, plan_app
+from cli.units import units_app
+from deployments.prefect_env import offline_prefect
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, help="Điều phối phong trào thi đua cải cách hành chính.")
 

@@ -14,14 +14,14 @@ def demo(
     out: Annotated[Path, typer.Option("--out", help="Thư mục dữ liệu và kết quả của lần chạy thử")] = Path("out/demo"),
 ) -> None:
     """Chạy thử một năm của kế hoạch Lộc Ninh: nhắc hạn, báo cáo, thẩm định, tổng kết."""
-    from thidua.prefect_quiet import quiet_prefect
+    from deployments.prefect_env import quiet_prefect
 
     quiet_prefect()
     if not os.environ.get("PREFECT_API_URL"):
         # Prefect's temporary server gets a database of its own for this run, not the shared
         # ~/.prefect one that every earlier ephemeral run has grown (and another process may hold).
         os.environ["PREFECT_HOME"] = tempfile.mkdtemp(prefix="thidua-demo-prefect-")
-    from thidua.demo import run
+    from cli.replay import run
 
     summary = run(out.resolve(), typer.echo)
     if as_json:

@@ -15,7 +15,7 @@ from thidua.appraisal.export import result_json
 from thidua.appraisal.letter import write_proposal_docx
 from thidua.appraisal.nominees import import_nominees
 from thidua.appraisal.workbook import write_proposal_xlsx
-from thidua.cli.errors import fail, option_date
+from cli.errors import fail, option_date
 from thidua.dates import end_of_day
 from thidua.errors import InvalidInput
 from thidua.plan import load

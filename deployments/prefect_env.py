@@ -1,0 +1,39 @@
+"""Prefect's environment on this machine: no internet calls, a quiet console, and exact task-run counts.
+
+Call `offline_prefect`/`quiet_prefect` before importing Prefect. `settled_task_runs` counts task runs
+through the API once the server has recorded them all: task-run states reach the server as events and
+are written in the background; waiting until the count settles gives exact counts, and lets the
+temporary server stop with nothing left to flush (stopping it mid-flush prints `CancelledError`).
+"""
+
+import asyncio
+import os
+
+
+def offline_prefect() -> None:
+    """No telemetry or promotional calls (they fail without internet and print errors); explicit settings win."""
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    os.environ.setdefault("PREFECT_SERVER_UI_SHOW_PROMOTIONAL_CONTENT", "false")
+
+
+def quiet_prefect() -> None:
+    """Also keep the console to warnings and errors; the Prefect UI still receives every log."""
+    offline_prefect()
+    os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL", "WARNING")
+
+
+async def _settled_count(poll_s: float, readings: int) -> int:
+    from prefect.client.orchestration import get_client
+
+    last, stable = -1, 0
+    async with get_client() as client:
+        while stable < readings:
+            count = (await client._client.post("/task_runs/count", json={})).json()
+            stable, last = (stable + 1, last) if count == last else (0, count)
+            await asyncio.sleep(poll_s)
+    return last
+
+
+def settled_task_runs(poll_s: float = 0.5, readings: int = 3) -> int:
+    """The number of task runs the API knows, once `readings` polls in a row agree."""
+    return asyncio.run(_settled_count(poll_s, readings))
