@@ -28,10 +28,11 @@ from sqlmodel import Session
 from models.db import make_engine
 from models.migrate import upgrade
 from notifications.devservers.smtp_sink import read_store
-from notifications.email import EmailChannel
-from notifications.outbox import Draft, enqueue, send_due
+from notifications.channels.email import EmailChannel
+from notifications.outbox import enqueue, send_due
+from thidua.cycle.drafts import Draft
 from notifications.samples import sample_context
-from notifications.templates import Renderer
+from notifications.render import Renderer
 
 MAIL_FROM = "Thi đua CCHC <thidua@bench.example.vn>"
 

@@ -53,7 +53,7 @@ def seed() -> None:
 
     from models import Unit
     from models.db import session_scope
-    from thidua.events import record_event
+    from models.queries.events import record_event
 
     codes = [f"xa-{i:05d}" for i in range(UNITS)]
     with session_scope() as session:

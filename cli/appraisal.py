@@ -1,30 +1,22 @@
 """`thidua appraise`, `thidua scores import`, `thidua nominees import`, `thidua report annual|phase`."""
 
+from __future__ import annotations
+
 import json
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from models.db import session_scope
-from models.types import utcnow
-from thidua.appraisal import AppraisalResult, appraise_cycle
-from thidua.appraisal.allocation import KIND_WORDS
-from thidua.appraisal.export import result_json
-from thidua.appraisal.letter import write_proposal_docx
-from thidua.appraisal.nominees import import_nominees
-from thidua.appraisal.workbook import write_proposal_xlsx
-from cli.errors import fail, option_date
+from cli.errors import checked, option_date
 from thidua.dates import end_of_day
-from thidua.errors import InvalidInput
-from thidua.plan import load
-from thidua.plan.load import plan_by_code
-from thidua.plan.schema import Plan
-from thidua.reports import annual_report, phase_report
-from thidua.scores import import_scores
-from config import get_settings
+from thidua.words import NOMINEE as KIND_WORDS
 from thidua.words import ddmmyyyy
+
+if TYPE_CHECKING:
+    from models.queries.scores import ScoresReport
+    from thidua.appraisal.model import AppraisalResult
 
 scores_app = typer.Typer(no_args_is_help=True, help="Số liệu thẩm định: Chỉ số CCHC, sáng kiến, kỷ luật, nhóm xuất sắc.")
 nominees_app = typer.Typer(no_args_is_help=True, help="Danh sách tập thể, cá nhân được đề nghị trong hồ sơ.")
@@ -36,13 +28,9 @@ FileArgument = Annotated[Path, typer.Argument(help="Tệp .csv (UTF-8) hoặc .x
 OutOption = Annotated[Path, typer.Option("--out", help="Thư mục ghi tệp kết quả.")]
 
 
-def cycle_plan(code: str, year: int) -> Plan:
-    return load.cycle_plan(get_settings().plans_dir, code, year)
-
-
 def _as_of(text: str | None) -> datetime:
     if text is None:
-        return utcnow()
+        return datetime.now(UTC)
     return end_of_day(option_date("--as-of", text))
 
 
@@ -68,17 +56,25 @@ def appraise(
     out: Annotated[Path | None, typer.Option("--out", help="Ghi danh sách (.xlsx) và dự thảo tờ trình (.docx) vào thư mục này.")] = None,
 ) -> None:
     """Thẩm định hồ sơ, xếp hạng Chỉ số CCHC và đề xuất khen thưởng trong chỉ tiêu của kế hoạch."""
-    try:
+    from models.db import session_scope
+    from models.queries.appraisal import appraise_cycle
+    from services.plans import cycle_plan
+    from thidua.appraisal.export import result_json
+
+    def action() -> AppraisalResult:
         the_plan, instant = cycle_plan(plan, year), _as_of(as_of)
         with session_scope() as session:
-            result = appraise_cycle(session, the_plan, year, instant)
-    except InvalidInput as error:
-        raise fail(error) from None
+            return appraise_cycle(session, the_plan, year, instant)
+
+    result = checked(action)
     if as_json:
         typer.echo(json.dumps(result_json(result), ensure_ascii=False, indent=2))
     else:
         _print_result(result)
     if out is not None:
+        from documents.proposal_letter import write_proposal_docx
+        from documents.proposal_list import write_proposal_xlsx
+
         for path in (write_proposal_xlsx(result, out), write_proposal_docx(result, out)):
             typer.echo(f"Đã ghi {path}", err=as_json)
 
@@ -86,12 +82,16 @@ def appraise(
 @scores_app.command("import")
 def import_scores_command(file: FileArgument, plan: PlanOption, year: YearOption) -> None:
     """Nhập số liệu của năm (unit_code, par_index, initiatives_recognized, discipline, excellent_group): cả tệp hoặc không gì."""
-    try:
-        the_plan = plan_by_code(get_settings().plans_dir, plan)
+    from models.db import session_scope
+    from services.imports import import_scores
+    from services.plans import find_plan
+
+    def action() -> ScoresReport:
+        the_plan = find_plan(plan)
         with session_scope() as session:
-            report = import_scores(session, file, the_plan, year)
-    except InvalidInput as error:
-        raise fail(error) from None
+            return import_scores(session, file, the_plan, year)
+
+    report = checked(action)
     typer.echo(f"Đã nhập số liệu năm {year} của {len(report.added) + len(report.updated)} đơn vị: "
                f"{len(report.added)} thêm mới, {len(report.updated)} cập nhật.")  # fmt: skip
 
@@ -99,34 +99,44 @@ def import_scores_command(file: FileArgument, plan: PlanOption, year: YearOption
 @nominees_app.command("import")
 def import_nominees_command(file: FileArgument, plan: PlanOption, year: YearOption) -> None:
     """Nhập danh sách đề nghị (unit_code, kind, name) vào hồ sơ của từng đơn vị: cả tệp hoặc không gì."""
-    try:
-        the_plan = plan_by_code(get_settings().plans_dir, plan)
+    from models.db import session_scope
+    from services.imports import import_nominees
+    from services.plans import find_plan
+
+    def action() -> dict[str, list[str]]:
+        the_plan = find_plan(plan)
         with session_scope() as session:
-            added = import_nominees(session, file, the_plan, year, utcnow())
-    except InvalidInput as error:
-        raise fail(error) from None
+            return import_nominees(session, file, the_plan, year, datetime.now(UTC))
+
+    added = checked(action)
     typer.echo(f"Đã nhập {sum(map(len, added.values()))} người/tập thể được đề nghị của {len(added)} đơn vị.")
 
 
 @report_app.command("annual")
 def annual_command(plan: PlanOption, year: YearOption, out: OutOption) -> None:
     """Báo cáo tổng kết năm (HTML, biểu đồ nhúng trong tệp)."""
-    try:
-        the_plan = cycle_plan(plan, year)
+    from models.db import session_scope
+    from services.plans import cycle_plan
+    from services.reports import annual_report
+
+    def action() -> Path:
         with session_scope() as session:
-            path = annual_report(session, the_plan, year, out)
-    except InvalidInput as error:
-        raise fail(error) from None
+            return annual_report(session, cycle_plan(plan, year), year, out)
+
+    path = checked(action)
     typer.echo(f"Đã ghi {path}")
 
 
 @report_app.command("phase")
 def phase_command(plan: PlanOption, out: OutOption) -> None:
     """Báo cáo sơ kết giai đoạn: mọi năm của kế hoạch (HTML, biểu đồ nhúng trong tệp)."""
-    try:
-        the_plan = plan_by_code(get_settings().plans_dir, plan)
+    from models.db import session_scope
+    from services.plans import find_plan
+    from services.reports import phase_report
+
+    def action() -> Path:
         with session_scope() as session:
-            path = phase_report(session, the_plan, out)
-    except InvalidInput as error:
-        raise fail(error) from None
+            return phase_report(session, find_plan(plan), out)
+
+    path = checked(action)
     typer.echo(f"Đã ghi {path}")

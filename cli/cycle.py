@@ -1,44 +1,21 @@
 """Administrator commands of a cycle: record a dossier, set dates, see the status, run a tick."""
 
 import json
-from collections.abc import Callable
-from datetime import datetime
-from typing import Annotated, TypeVar
+from datetime import UTC, datetime
+from typing import Annotated
 
 import typer
 
-from models.db import session_scope
-from thidua.admin import record_receipt, set_cycle_date
-from cli.errors import fail, option_date
-from thidua.cycle import load_cycle
-from thidua.dates import parse_date
-from models.types import utcnow
-from thidua.dates import TZ
+from cli.errors import checked, option_date
+from thidua.dates import TZ, local_day, parse_date
 from thidua.errors import InputError, InvalidInput
-from thidua.plan.load import cycle_plan
-from thidua.plan.schema import Plan
-from config import get_settings
-from thidua.status import DOSSIER_WORDS, status_record, status_rows, summary_markdown
-from thidua.words import long_date
+from thidua.words import DOSSIER, long_date
 
 dossier_app = typer.Typer(no_args_is_help=True, help="Hồ sơ đề nghị khen thưởng.")
 cycle_app = typer.Typer(no_args_is_help=True, help="Chu kỳ hằng năm: các ngày do quản trị viên đặt.")
 
-T = TypeVar("T")
 PlanOpt = Annotated[str, typer.Option("--plan", help="Mã kế hoạch")]
 YearOpt = Annotated[int, typer.Option("--year", help="Năm của chu kỳ")]
-
-
-def _checked(action: Callable[[], T]) -> T:
-    """Run `action`; invalid input becomes the errors on stderr and exit code 2."""
-    try:
-        return action()
-    except InvalidInput as exc:
-        raise fail(exc) from None
-
-
-def _plan(code: str, year: int) -> Plan:
-    return cycle_plan(get_settings().plans_dir, code, year)
 
 
 def _instant(text: str | None) -> datetime | None:
@@ -55,7 +32,7 @@ def _instant(text: str | None) -> datetime | None:
             reason = str(exc)
         raise InvalidInput([InputError("(dòng lệnh)", "--at", text, reason)]) from None
     at = at if at.tzinfo else at.replace(tzinfo=TZ)
-    if at > utcnow():
+    if at > datetime.now(UTC):
         raise InvalidInput([InputError("(dòng lệnh)", "--at", text, "thời điểm nhận hồ sơ chưa tới (ở tương lai)")])
     return at
 
@@ -77,23 +54,24 @@ def receive(
     at: Annotated[str | None, typer.Option("--at", help="Thời điểm nhận, mặc định bây giờ")] = None,
 ) -> None:
     """Ghi nhận hồ sơ và tài liệu một đơn vị đã nộp (hồ sơ nộp muộn vẫn được ghi, đánh dấu trễ hạn)."""
-    from notifications.templates import Renderer
+    from models.db import session_scope
+    from services.plans import cycle_plan
+    from services.receipts import record_receipt
+    from services.runtime import renderer
 
     def action() -> None:
-        the_plan, when, nominees = _plan(plan, year), _instant(at), [_nominee(n) for n in nominee]
+        the_plan, when, nominees = cycle_plan(plan, year), _instant(at), [_nominee(n) for n in nominee]
         with session_scope() as session:
-            receipt = record_receipt(
-                session, the_plan, year, unit, doc, when, nominees, Renderer(get_settings().templates_dir)
-            )
+            receipt = record_receipt(session, the_plan, year, unit, doc, when, nominees, renderer())
         state = receipt.state
-        words = DOSSIER_WORDS[state.status] + (" — trễ hạn" if state.late else "")
+        words = DOSSIER[state.status] + (" — trễ hạn" if state.late else "")
         typer.echo(f"{receipt.unit.name}: hồ sơ {words}.")
         if state.missing:
             labels = {d.code: d.name for d in the_plan.documents}
             typer.echo("Còn thiếu: " + "; ".join(labels[c] for c in state.missing))
         typer.echo(f"Đã ghi {receipt.confirmations} tin xác nhận vào hộp thư đi.")
 
-    _checked(action)
+    checked(action)
 
 
 @cycle_app.command("set-announcement")
@@ -112,15 +90,18 @@ def set_date(
     day: Annotated[str, typer.Option("--date", help="Ngày (YYYY-MM-DD hoặc dd/mm/yyyy)")],
 ) -> None:
     """Đặt ngày cho một mốc do quản trị viên quyết định hoặc chọn ngày trong một khoảng (ví dụ quý I)."""
+    from models.db import session_scope
+    from models.queries.cycle import set_admin_date
+    from services.plans import cycle_plan
 
     def action() -> None:
-        the_plan, chosen = _plan(plan, year), option_date("--date", day)
+        the_plan, chosen = cycle_plan(plan, year), option_date("--date", day)
         with session_scope() as session:
-            set_cycle_date(session, the_plan, year, milestone, chosen)
+            set_admin_date(session, the_plan, year, milestone, chosen)
         label = the_plan.milestone(milestone).label  # type: ignore[union-attr]
         typer.echo(f"{the_plan.code} · {year}: {label} — {long_date(chosen)}.")
 
-    _checked(action)
+    checked(action)
 
 
 def status(
@@ -130,29 +111,32 @@ def status(
     as_json: Annotated[bool, typer.Option("--json", help="In JSON")] = False,
 ) -> None:
     """Trạng thái hồ sơ từng đơn vị của một chu kỳ."""
-    from thidua.dates import local_day
+    from models.db import session_scope
+    from models.queries.cycle import load_state
+    from services.plans import cycle_plan
+    from thidua.cycle.status import status_record, status_rows, summary_markdown
 
     def action() -> None:
-        the_plan = _plan(plan, year)
-        day = option_date("--as-of", as_of) if as_of else local_day(utcnow())
+        the_plan = cycle_plan(plan, year)
+        day = option_date("--as-of", as_of) if as_of else local_day(datetime.now(UTC))
         with session_scope() as session:
-            view = load_cycle(session, the_plan, year, day)
+            state = load_state(session, the_plan, year, day)
         if as_json:
-            units = [status_record(view, s) for s in view.units]
+            units = [status_record(state, s) for s in state.units]
             typer.echo(json.dumps({"plan": plan, "year": year, "as_of": day.isoformat(), "units": units}, ensure_ascii=False))
             return
-        typer.echo(summary_markdown(view))
+        typer.echo(summary_markdown(state))
         typer.echo("")
-        for row in status_rows(view):
+        for row in status_rows(state):
             details = "; ".join(f"{k.lower()}: {v}" for k, v in row.items() if v and k not in ("Mã", "Đơn vị", "Nhóm"))
             typer.echo(f"• {row['Đơn vị']} ({row['Mã']}) — {details}")
 
-    _checked(action)
+    checked(action)
 
 
 def tick(as_of: Annotated[str | None, typer.Option("--as-of", help="Ngày chạy (mặc định hôm nay)")] = None) -> None:
     """Chạy bộ điều phối một lần: mọi việc đến hạn trong ngày."""
-    day = _checked(lambda: option_date("--as-of", as_of)) if as_of else None
+    day = checked(lambda: option_date("--as-of", as_of)) if as_of else None
     from flows.daily import daily
 
     for result in daily(as_of=day):
@@ -164,6 +148,7 @@ def serve(
     embedded: Annotated[bool, typer.Option("--embedded", help="Dùng APScheduler, không cần máy chủ Prefect")] = False,
 ) -> None:
     """Chạy theo lịch: Prefect serve (cần máy chủ Prefect) hoặc bộ lập lịch nhúng."""
+    from config import get_settings
     from deployments.schedule import daily_schedule
 
     schedule = daily_schedule(get_settings())

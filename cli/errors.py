@@ -1,6 +1,8 @@
 """How the CLI reports invalid input: every error on stderr, exit code 2."""
 
+from collections.abc import Callable
 from datetime import date
+from typing import TypeVar
 
 import typer
 
@@ -23,3 +25,14 @@ def option_date(option: str, text: str) -> date:
         return parse_date(text)
     except ValueError as exc:
         raise InvalidInput([InputError("(dòng lệnh)", option, text, str(exc))]) from None
+
+
+T = TypeVar("T")
+
+
+def checked(action: Callable[[], T]) -> T:
+    """Run `action`; invalid input becomes the errors on stderr and exit code 2."""
+    try:
+        return action()
+    except InvalidInput as exc:
+        raise fail(exc) from None

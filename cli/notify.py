@@ -1,39 +1,25 @@
 """`thidua notify …` (try a channel) and `thidua outbox …` (inspect and retry the outbox)."""
 
+from __future__ import annotations
+
 import asyncio
 import json
-from datetime import datetime
-from enum import StrEnum
-from typing import Annotated, Any
-from zoneinfo import ZoneInfo
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from sqlmodel import Session, col, select
 
-from models.db import default_engine
-from models.outbox import OutboxMessage, OutboxStatus
-from models.types import utcnow
-from notifications.base import Channel, Delivery, Outcome, Outgoing
-from notifications.factory import build_channels
-from notifications.outbox import message_key, requeue, send_due
-from notifications.samples import sample_context
-from notifications.templates import Renderer
-from notifications.zalo import OA_PREFIX, zns_phone
-from config import get_settings
-from thidua.dates import TIMEZONE
+from thidua.channels import OA_PREFIX, REGISTRY
+from thidua.dates import TZ
+from thidua.words import DELIVERY, OUTBOX_STATUS
+
+if TYPE_CHECKING:
+    from models.outbox import OutboxMessage
+    from notifications.channels.base import DeliveryResult, Outgoing, Transport
 
 notify_app = typer.Typer(no_args_is_help=True, add_completion=False, help="Thử các kênh gửi thông báo.")
 outbox_app = typer.Typer(no_args_is_help=True, add_completion=False, help="Xem và gửi lại tin trong hộp thư đi.")
 
-_LOCAL = ZoneInfo(TIMEZONE)
-_DELIVERY_VI = {
-    Delivery.sent: "đã gửi",
-    Delivery.transient: "lỗi tạm thời, sẽ thử lại",
-    Delivery.deferred: "tạm hoãn",
-    Delivery.recipient: "người nhận không nhận được",
-    Delivery.config: "lỗi cấu hình",
-    Delivery.skipped: "chưa gửi",
-}
 
 
 @notify_app.callback()
@@ -41,56 +27,58 @@ def notify_group() -> None:
     """Thử các kênh gửi thông báo (email, Zalo)."""
 
 
-class ChannelName(StrEnum):
-    email = "email"
-    zalo = "zalo"
-
-
-_STATUS_VI = {
-    OutboxStatus.pending: "chờ gửi",
-    OutboxStatus.sending: "đang gửi",
-    OutboxStatus.sent: "đã gửi",
-    OutboxStatus.failed: "lỗi",
-    OutboxStatus.deferred: "tạm hoãn",
-}
-
-
-def _status(value: str | None) -> OutboxStatus | None:
+def _status(value: str | None) -> str | None:
     """`--status` checked here, not by click, so that a wrong value gets a Vietnamese message."""
     if value is None:
         return None
-    try:
-        return OutboxStatus(value.strip().lower())
-    except ValueError:
-        choices = ", ".join(f"{status.value} ({_STATUS_VI[status]})" for status in OutboxStatus)
-        typer.echo(f"Trạng thái không hợp lệ: '{value}'. Chọn một trong: {choices}.", err=True)
-        raise typer.Exit(2) from None
+    if (status := value.strip().lower()) in OUTBOX_STATUS:
+        return status
+    choices = ", ".join(f"{code} ({words})" for code, words in OUTBOX_STATUS.items())
+    typer.echo(f"Trạng thái không hợp lệ: '{value}'. Chọn một trong: {choices}.", err=True)
+    raise typer.Exit(2)
+
+
+def _channel(value: str) -> str:
+    """`--channel`, one of the registered channels."""
+    if value in REGISTRY:
+        return value
+    typer.echo(f"Kênh không hợp lệ: '{value}'. Chọn một trong: {', '.join(REGISTRY)}.", err=True)
+    raise typer.Exit(2)
 
 
 def _local(moment: datetime | None) -> str:
-    return moment.astimezone(_LOCAL).strftime("%d/%m/%Y %H:%M") if moment else ""
+    return moment.astimezone(TZ).strftime("%d/%m/%Y %H:%M") if moment else ""
 
 
-async def _send_one(channel: Channel, message: Outgoing) -> Outcome:
+async def _send_one(channel: Transport, message: Outgoing) -> DeliveryResult:
     return [outcome async for outcome in channel.deliver([message])][0]
 
 
 @notify_app.command("test")
 def notify_test(
-    channel: Annotated[ChannelName, typer.Option("--channel", help="email hoặc zalo")],
+    channel: Annotated[str, typer.Option("--channel", help="kênh: email hoặc zalo")],
     to: Annotated[str, typer.Option("--to", help="email; số điện thoại (ZNS); hoặc user:<user_id> (OA)")],
 ) -> None:
     """Gửi ngay một tin thử nghiệm (không qua hộp thư đi) và in kết quả."""
-    recipient = to.strip()
-    if channel == ChannelName.zalo and not recipient.startswith(OA_PREFIX):
+    from config import get_settings
+    from models.db import default_engine
+    from notifications.channels import build_channels
+    from notifications.channels.base import Delivery, Outgoing
+    from notifications.channels.zalo import zns_phone
+    from notifications.outbox import message_key
+    from notifications.samples import sample_context
+    from services.runtime import renderer
+
+    channel, recipient = _channel(channel), to.strip()
+    if channel == "zalo" and not recipient.startswith(OA_PREFIX):
         try:
             recipient = zns_phone(recipient)
         except ValueError as error:
             typer.echo(str(error), err=True)
             raise typer.Exit(2) from error
     context = sample_context(recipient_name="Người nhận thử nghiệm")
-    rendered = Renderer(get_settings().templates_dir).render(context)
-    stamp = utcnow().isoformat()
+    rendered = renderer().render(context)
+    stamp = datetime.now(UTC).isoformat()
     message = Outgoing(
         id=0,
         recipient=recipient,
@@ -99,11 +87,11 @@ def notify_test(
         text=rendered.text,
         html=rendered.html,
         key=message_key("thu-nghiem", context.year, "thu-nghiem", "thu-nghiem", stamp, channel),
-        template_data=rendered.zns_template_data,
+        template_data=rendered.template_data,
     )
     engine = default_engine()
     outcome = asyncio.run(_send_one(build_channels(get_settings(), engine, only=[channel])[channel], message))
-    typer.echo(f"Kênh {channel}, người nhận {recipient}: {_DELIVERY_VI[outcome.delivery]}.")
+    typer.echo(f"Kênh {channel}, người nhận {recipient}: {DELIVERY[outcome.delivery]}.")
     if outcome.provider_id:
         typer.echo(f"Mã của nhà cung cấp: {outcome.provider_id}")
     if outcome.delivery != Delivery.sent:
@@ -141,6 +129,11 @@ def outbox_list(
     limit: Annotated[int, typer.Option("--limit", min=1, help="số tin tối đa")] = 200,
 ) -> None:
     """Liệt kê tin trong hộp thư đi, mới nhất trước."""
+    from sqlmodel import Session, col, select
+
+    from models.db import default_engine
+    from models.outbox import OutboxMessage
+
     wanted = _status(status)
     query = select(OutboxMessage).order_by(col(OutboxMessage.id).desc()).limit(limit)
     if wanted:
@@ -168,6 +161,14 @@ def outbox_retry(
     send: Annotated[bool, typer.Option("--send", help="gửi ngay các tin đến hạn")] = False,
 ) -> None:
     """Đưa tin lỗi hoặc tạm hoãn về hàng chờ (tin đã gửi không bao giờ bị gửi lại)."""
+    from sqlmodel import Session, col, select
+
+    from config import get_settings
+    from models.db import default_engine
+    from models.outbox import OutboxMessage
+    from notifications.channels import build_channels
+    from notifications.outbox import requeue, send_due
+
     engine = default_engine()
     if ids:
         wanted = sorted(set(ids))
@@ -181,7 +182,7 @@ def outbox_retry(
     count = requeue(engine, ids or None)
     typer.echo(f"Đã đưa {count} tin về hàng chờ.")
     if ids:
-        kept = [f"#{i} ({_STATUS_VI[OutboxStatus(found[i])]})" for i in wanted if found[i] in (OutboxStatus.sent, OutboxStatus.sending)]
+        kept = [f"#{i} ({OUTBOX_STATUS[found[i]]})" for i in wanted if found[i] in ("sent", "sending")]
         if kept:
             typer.echo(f"Không đưa về hàng chờ tin đã gửi hoặc đang gửi: {', '.join(kept)}.", err=True)
     if send:
@@ -199,7 +200,9 @@ def zalo_token(
     expires_in: Annotated[int, typer.Option("--expires-in", help="Số giây còn hiệu lực của access token")] = 90000,
 ) -> None:
     """Lưu cặp token của Zalo OA sau khi quản trị viên cấp quyền (thay cặp cũ); từ đó hệ thống tự gia hạn."""
-    from notifications.zalo import bootstrap_token
+    from config import get_settings
+    from models.db import default_engine
+    from notifications.channels.zalo import bootstrap_token
 
     settings = get_settings()
     bootstrap_token(default_engine(), settings, access, refresh, expires_in)

@@ -8,8 +8,6 @@ import typer
 
 from cli.errors import fail, option_date
 from thidua.errors import InputError, InvalidInput
-from thidua.plan.load import load_plan
-from thidua.plan.schedule import milestones_for_year
 from thidua.words import ddmmyyyy, long_date
 
 plan_app = typer.Typer(no_args_is_help=True, help="Kế hoạch thi đua: kiểm tra tệp kế hoạch.")
@@ -18,6 +16,8 @@ plan_app = typer.Typer(no_args_is_help=True, help="Kế hoạch thi đua: kiểm
 @plan_app.command("check")
 def check(files: Annotated[list[Path], typer.Argument(help="Các tệp kế hoạch YAML")]) -> None:
     """Kiểm tra tệp kế hoạch; báo mọi lỗi cùng lúc (mã thoát 2 nếu có lỗi)."""
+    from imports.plans import load_plan
+
     errors: list[InputError] = []
     for path in files:
         try:
@@ -43,6 +43,9 @@ def calendar(
     as_json: Annotated[bool, typer.Option("--json", help="In JSON")] = False,
 ) -> None:
     """Các mốc của một năm: ngày danh nghĩa, ngày hiệu lực, thứ, trạng thái và quy tắc áp dụng."""
+    from imports.plans import load_plan
+    from thidua.plan.milestones import milestones_for_year
+
     try:
         plan = load_plan(file)
         admin = {"par_announcement": option_date("--par-announcement", par_announcement)} if par_announcement else {}

@@ -80,8 +80,8 @@ def local_servers(store: Path) -> Iterator[tuple[SmtpSink, ZaloServer]]:
 
 def configure(out: Path, smtp: SmtpSink, zalo: ZaloServer) -> None:
     """Point the application at the demo database and the local servers (before anything is cached)."""
-    from models.db import default_engine
     from config import get_settings
+    from models.db import default_engine
 
     os.environ.update(
         THIDUA_DATA_DIR=str(out),
@@ -100,15 +100,13 @@ def configure(out: Path, smtp: SmtpSink, zalo: ZaloServer) -> None:
 
 def seed(session: Session, out: Path) -> None:
     """Unit directories and the facts the appraisal needs."""
-    from thidua.plan.load import plan_by_code
-    from thidua.scores import import_scores
     from config import get_settings
-    from thidua.units import import_units
+    from services.imports import import_scores, import_units
+    from services.plans import find_plan
 
     settings = get_settings()
     for code in (PLAN, PHASE_PLAN):
-        plan = plan_by_code(settings.plans_dir, code)
-        import_units(session, settings.plans_dir / "units" / f"{code}.csv", code, plan.group_names)
+        import_units(session, settings.plans_dir / "units" / f"{code}.csv", code, find_plan(code).group_names)
     session.flush()
     units = session.exec(select(Unit).where(Unit.plan == PLAN).order_by(Unit.code)).all()
     par = {u.code: 97.5 - 0.5 * i for i, u in enumerate(units)}
@@ -123,15 +121,16 @@ def seed(session: Session, out: Path) -> None:
             discipline = "khien_trach" if unit.code == DISCIPLINED else "none"
             initiatives = 0 if unit.code == NO_INITIATIVE else 1
             writer.writerow([unit.code, f"{par[unit.code]:.2f}", initiatives, discipline, int(par[unit.code] >= 96)])
-    import_scores(session, path, plan_by_code(settings.plans_dir, PLAN), YEAR)
+    import_scores(session, path, find_plan(PLAN), YEAR)
 
 
 def receipts_on(session: Session, day: date, timeline: Timeline) -> None:
     """Record the documents simulated units hand in on `day` (at 09:00)."""
-    from tasks.cycle import plans, renderer
-    from thidua.admin import record_receipt
+    from services.plans import find_plan
+    from services.receipts import record_receipt
+    from services.runtime import renderer
 
-    plan = plans()[PLAN]
+    plan = find_plan(PLAN)
     units = session.exec(select(Unit).where(Unit.plan == PLAN).order_by(Unit.code)).all()
     for index, unit in enumerate(units):
         if unit.code in BEHAVIOUR:
@@ -163,13 +162,12 @@ def run(out: Path, echo: Callable[[str], None]) -> dict[str, Any]:
     timeline = Timeline()
     with local_servers(out / "sinks") as (smtp, zalo):
         configure(out, smtp, zalo)
+        from config import get_settings
         from flows.daily import daily
         from models.db import default_engine, session_scope
-        from notifications.zalo import bootstrap_token
-        from tasks.cycle import plans
-        from thidua.admin import set_cycle_date
-        from thidua.cycle import load_cycle
-        from config import get_settings
+        from models.queries.cycle import load_state, set_admin_date
+        from notifications.channels.zalo import bootstrap_token
+        from services.plans import find_plan
 
         echo(f"Chạy thử kế hoạch {PLAN}, chu kỳ {YEAR}: dữ liệu trong {out}, SMTP 127.0.0.1:{smtp.port}, Zalo {zalo.url}")
         bootstrap_token(default_engine(), get_settings(), *zalo.issue_tokens(), expires_in=90000)
@@ -180,7 +178,7 @@ def run(out: Path, echo: Callable[[str], None]) -> dict[str, Any]:
             with session_scope() as session:
                 receipts_on(session, day, timeline)
                 if day == date(2025, 12, 1):
-                    set_cycle_date(session, plans()[PLAN], YEAR, "par_announcement", ANNOUNCEMENT)
+                    set_admin_date(session, find_plan(PLAN), YEAR, "par_announcement", ANNOUNCEMENT)
                     timeline.add(day, f"Quản trị viên đặt ngày công bố Chỉ số CCHC: {long_date(ANNOUNCEMENT)}")
             for result in daily(as_of=day):
                 for line in result["lines"]:
@@ -188,18 +186,18 @@ def run(out: Path, echo: Callable[[str], None]) -> dict[str, Any]:
             settled_task_runs(poll_s=0.2, readings=2)  # the temporary server records a day's task runs before the next day writes
         echo(timeline.render())
         with session_scope() as session:
-            view = load_cycle(session, plans()[PLAN], YEAR, date(2025, 12, 31))
+            state = load_state(session, find_plan(PLAN), YEAR, date(2025, 12, 31))
             counts = outbox_counts(session)
         duplicates = sum(n - 1 for n in Counter(smtp.message_ids()).values() if n > 1)
         duplicates += sum(n - 1 for n in Counter(m.key for m in zalo.messages).values() if n > 1)
         summary = {
             "plan": PLAN,
             "year": YEAR,
-            "units": len(view.units),
+            "units": len(state.units),
             "sent": {"email": len(smtp.messages), "zalo": len(zalo.messages)},
             "reminders": counts["reminder"] + counts["deadline_day"],
             "escalations": counts["escalation_head"] + counts["escalation_agency"] + counts["escalation_chairman"],
-            "late_units": sorted(s.unit.code for s in view.units if s.dossier.late),
+            "late_units": sorted(s.unit.code for s in state.units if s.dossier.late),
             "duplicates": duplicates,
         }
     outputs = sorted(p for p in (out / "outputs").rglob("*") if p.is_file()) if (out / "outputs").exists() else []

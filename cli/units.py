@@ -1,22 +1,22 @@
 """`thidua units`: import a plan's unit directory from CSV/XLSX and list it."""
 
+from __future__ import annotations
+
 import json
 from datetime import date
 from itertools import groupby
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from thidua.plan.load import plan_by_code
-from config import get_settings
-
-from models.db import session_scope
-from models.units import Unit
-from cli.errors import fail, option_date
+from cli.errors import checked, option_date
 from thidua.errors import InputError, InvalidInput
-from thidua.units import ImportReport, import_units, list_units, require_file, unit_json
 from thidua.words import ddmmyyyy
+
+if TYPE_CHECKING:
+    from models.queries.units import ImportReport
+    from models.units import Unit
 
 units_app = typer.Typer(no_args_is_help=True, help="Danh mục đơn vị tham gia của kế hoạch.")
 
@@ -25,7 +25,9 @@ PlanOption = Annotated[str | None, typer.Option("--plan", help="Mã kế hoạch
 
 def plan_groups(plan_code: str) -> dict[str, str]:
     """The group codes of a plan → their Vietnamese names; raises InvalidInput for an unknown plan."""
-    return plan_by_code(get_settings().plans_dir, plan_code).group_names
+    from services.plans import find_plan
+
+    return find_plan(plan_code).group_names
 
 
 def _plan_of(path: Path, plan: str | None) -> tuple[str, dict[str, str]]:
@@ -59,14 +61,17 @@ def import_command(
     plan: PlanOption = None,
 ) -> None:
     """Nhập danh mục đơn vị từ tệp CSV/XLSX: chỉ ghi khi toàn bộ tệp hợp lệ; nhập lại cùng tệp không thay đổi gì."""
-    try:
+    from imports.tables import require_file
+    from models.db import session_scope
+    from services.imports import import_units
+
+    def action() -> ImportReport:
         require_file(file)
         code, groups = _plan_of(file, plan)
         with session_scope() as session:
-            report = import_units(session, file, code, groups)
-    except InvalidInput as error:
-        raise fail(error) from None
-    for line in _summary(report):
+            return import_units(session, file, code, groups)
+
+    for line in _summary(checked(action)):
         typer.echo(line)
 
 
@@ -103,10 +108,10 @@ def list_command(
     as_json: Annotated[bool, typer.Option("--json", help="In một mảng JSON, ngày theo ISO.")] = False,
 ) -> None:
     """Liệt kê đơn vị của một kế hoạch (hoặc của mọi kế hoạch)."""
-    try:
-        day = _as_of_date(as_of)
-    except InvalidInput as error:
-        raise fail(error) from None
+    from models.db import session_scope
+    from models.queries.units import list_units, unit_json
+
+    day = checked(lambda: _as_of_date(as_of))
     with session_scope() as session:
         units = list_units(session, plan, day)
     if as_json:

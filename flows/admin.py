@@ -1,57 +1,48 @@
-"""Administrator actions as flows, so that the Prefect UI shows them as typed forms (enums, date pickers)."""
+"""Administrator actions as flows, so that the Prefect UI shows them as typed forms (date pickers, choices)."""
 
 from datetime import date, datetime
-from enum import StrEnum
 from typing import Any
 
 from prefect import flow
 
+from flows.registry import run_step
 from models.db import session_scope
-from tasks.cycle import plans, renderer, send_now
-from thidua.admin import record_receipt, set_cycle_date
-
-_PLANS = plans()
-PlanCode = StrEnum("PlanCode", [(code, code) for code in sorted(_PLANS)])  # type: ignore[misc]
-DocumentCode = StrEnum(  # type: ignore[misc]
-    "DocumentCode", [(c, c) for c in sorted({d.code for p in _PLANS.values() for d in p.documents})]
-)
+from models.queries.cycle import load_dates, set_admin_date
+from services.plans import cycle_plan
+from services.receipts import record_receipt
+from services.runtime import renderer, today
+from tasks.send import send_messages
+from thidua.cycle.decide import CycleFlow, agenda
 
 
-class CycleStep(StrEnum):
-    launch = "launch"
-    chase = "chase"
-    appraisal = "appraisal"
-    annual_review = "annual_review"
-    phase_summary = "phase_summary"
-
-
-@flow(name="record-dossier", flow_run_name="{plan} · {year} · nhận hồ sơ {unit}")
+@flow(name="ghi-nhan-ho-so", flow_run_name="{plan} · {year} · nhận hồ sơ {unit}")
 def record_dossier(
-    plan: PlanCode, year: int, unit: str, documents: list[DocumentCode], received_at: datetime | None = None
+    plan: str, year: int, unit: str, documents: list[str], received_at: datetime | None = None
 ) -> dict[str, Any]:
     """Ghi nhận hồ sơ (và từng tài liệu) một đơn vị đã nộp; gửi xác nhận cho đơn vị."""
     with session_scope() as session:
-        receipt = record_receipt(
-            session, _PLANS[plan.value], year, unit, [d.value for d in documents], received_at, renderer=renderer()
-        )
-    sent, alerts = send_now()
+        receipt = record_receipt(session, cycle_plan(plan, year), year, unit, documents, received_at, renderer=renderer())
+    sent, alerts = send_messages()
     return {
         "unit": receipt.unit.code, "dossier": receipt.state.status, "missing": list(receipt.state.missing),
         "sent": sent, "alerts": alerts,
     }
 
 
-@flow(name="set-announcement", flow_run_name="{plan} · {year} · ngày công bố Chỉ số CCHC")
-def set_announcement(plan: PlanCode, year: int, announcement: date) -> dict[str, Any]:
+@flow(name="dat-ngay-cong-bo", flow_run_name="{plan} · {year} · ngày công bố Chỉ số CCHC")
+def set_announcement(plan: str, year: int, announcement: date) -> dict[str, Any]:
     """Đặt ngày Hội nghị công bố Chỉ số CCHC; hạn thẩm định được tính lại từ ngày này."""
     with session_scope() as session:
-        set_cycle_date(session, _PLANS[plan.value], year, "par_announcement", announcement)
-    return {"plan": plan.value, "year": year, "par_announcement": announcement.isoformat()}
+        set_admin_date(session, cycle_plan(plan, year), year, "par_announcement", announcement)
+    return {"plan": plan, "year": year, "par_announcement": announcement.isoformat()}
 
 
-@flow(name="rerun-step", flow_run_name="{plan} · {year} · chạy lại {step}")
-def rerun_step(plan: PlanCode, year: int, step: CycleStep, as_of: date | None = None) -> dict[str, Any]:
-    """Chạy lại một bước của chu kỳ; không gửi lại tin nhắn đã gửi."""
-    from flows.daily import FLOWS
-
-    return FLOWS[step.value](plan=plan.value, year=year, as_of=as_of)
+@flow(name="chay-lai-buoc", flow_run_name="{plan} · {year} · chạy lại {step}")
+def rerun_step(plan: str, year: int, step: CycleFlow, as_of: date | None = None) -> list[dict[str, Any]]:
+    """Chạy lại một luồng của chu kỳ: các bước gửi đến hạn trong ngày, hoặc thẩm định/tổng kết/sơ kết; không gửi lại tin đã gửi."""
+    day = as_of or today()
+    keys = [step.value]
+    if step is CycleFlow.notify:
+        with session_scope() as session:
+            keys = [d.key for d in agenda(load_dates(session, cycle_plan(plan, year), year, day)).due if d.flow is step]
+    return [run_step(step, plan, year, key, day) for key in keys]

@@ -5,16 +5,18 @@ from typing import Any
 
 from prefect import flow
 
+from flows.notify import step_result
+from services.plans import active_plans
+from services.runtime import outputs_dir, today
 from tasks.appraisal import annual_report_task
-from tasks.cycle import mark_done, outputs_dir, plans, today
+from tasks.cycle import record_done
+from thidua.cycle.decide import ONE_OFF, CycleFlow
 
 
-@flow(name="annual_review", flow_run_name="{plan} · {year} · tổng kết năm")
+@flow(name="tong-ket-nam", flow_run_name="{plan} · {year} · tổng kết năm")
 def annual_review(plan: str, year: int, as_of: date | None = None) -> dict[str, Any]:
     """Tổng kết năm: báo cáo kết quả chu kỳ (hồ sơ, nhắc hạn, xếp hạng, khen thưởng)."""
     day = as_of or today()
-    the_plan = plans()[plan]
-    report = annual_report_task(the_plan, year, outputs_dir(plan, year))
-    mark_done(plan, year, day, "annual_review")
-    lines = [f"Báo cáo tổng kết năm {year}: {report.name}"]
-    return {"plan": plan, "year": year, "day": day.isoformat(), "lines": lines, "steps": [], "written": 0, "sent": {}}
+    report = annual_report_task(active_plans()[plan], year, outputs_dir(plan, year))
+    record_done(plan, year, day, (ONE_OFF[CycleFlow.annual_review], str(year)))
+    return step_result(CycleFlow.annual_review, plan, year, CycleFlow.annual_review.value, day, [f"Báo cáo tổng kết năm {year}: {report.name}"])

@@ -5,9 +5,14 @@ from typing import Any
 
 from prefect import flow
 
+from flows.notify import step_result
+from services.plans import active_plans
+from services.runtime import outputs_dir, today
 from tasks.appraisal import appraise_task, write_proposal_files_task
-from tasks.cycle import mark_done, outputs_dir, plans, publish_status, today
-from thidua.appraisal import AppraisalResult
+from tasks.cycle import read_cycle, record_done
+from tasks.publish import publish_status
+from thidua.appraisal.model import AppraisalResult
+from thidua.cycle.decide import ONE_OFF, CycleFlow
 from thidua.dates import end_of_day
 
 
@@ -21,14 +26,13 @@ def _summary(result: AppraisalResult) -> list[str]:
     return lines + [f"Chưa đạt chỉ tiêu tối thiểu: {s}" for s in result.shortfalls]
 
 
-@flow(name="appraisal", flow_run_name="{plan} · {year} · thẩm định")
+@flow(name="tham-dinh", flow_run_name="{plan} · {year} · thẩm định")
 def appraisal(plan: str, year: int, as_of: date | None = None) -> dict[str, Any]:
     """Mở thẩm định: tình trạng hồ sơ, xét tiêu chuẩn, xếp hạng, đề xuất khen thưởng, tờ trình."""
     day = as_of or today()
-    the_plan = plans()[plan]
-    result = appraise_task(the_plan, year, end_of_day(day))
+    result = appraise_task(active_plans()[plan], year, end_of_day(day))
     files = write_proposal_files_task(result, outputs_dir(plan, year))
     lines = [*_summary(result), *(f"Đã ghi {path.name}" for path in files)]
-    publish_status(plan, year, day, lines)
-    mark_done(plan, year, day, "appraisal_deadline")
-    return {"plan": plan, "year": year, "day": day.isoformat(), "lines": lines, "steps": [], "written": 0, "sent": {}}
+    publish_status(read_cycle(plan, year, day), lines)
+    record_done(plan, year, day, (ONE_OFF[CycleFlow.appraisal], str(year)))
+    return step_result(CycleFlow.appraisal, plan, year, CycleFlow.appraisal.value, day, lines)

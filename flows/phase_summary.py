@@ -5,16 +5,20 @@ from typing import Any
 
 from prefect import flow
 
+from flows.notify import step_result
+from services.plans import active_plans
+from services.runtime import outputs_dir, today
 from tasks.appraisal import phase_report_task
-from tasks.cycle import mark_done, outputs_dir, plans, today
+from tasks.cycle import record_done
+from thidua.cycle.decide import ONE_OFF, CycleFlow
 
 
-@flow(name="phase_summary", flow_run_name="{plan} · {year} · sơ kết giai đoạn")
+@flow(name="so-ket-giai-doan", flow_run_name="{plan} · {year} · sơ kết giai đoạn")
 def phase_summary(plan: str, year: int, as_of: date | None = None) -> dict[str, Any]:
     """Sơ kết giai đoạn: báo cáo toàn bộ các năm của kế hoạch."""
     day = as_of or today()
-    the_plan = plans()[plan]
+    the_plan = active_plans()[plan]
     report = phase_report_task(the_plan, outputs_dir(plan))
-    mark_done(plan, year, day, "phase_summary")
-    lines = [f"Báo cáo sơ kết giai đoạn {the_plan.cycle_years[0]}–{the_plan.cycle_years[-1]}: {report.name}"]
-    return {"plan": plan, "year": year, "day": day.isoformat(), "lines": lines, "steps": [], "written": 0, "sent": {}}
+    record_done(plan, year, day, (ONE_OFF[CycleFlow.phase_summary], str(year)))
+    span = f"{the_plan.cycle_years[0]}–{the_plan.cycle_years[-1]}"
+    return step_result(CycleFlow.phase_summary, plan, year, CycleFlow.phase_summary.value, day, [f"Báo cáo sơ kết giai đoạn {span}: {report.name}"])

@@ -32,7 +32,7 @@ class OutboxMessage(SQLModel, table=True):
     unit_code: str
     milestone: str
     step: str
-    channel: str  # email | zalo
+    channel: str  # a name of thidua.channels.REGISTRY
     recipient: str  # email address, 84xxxxxxxxx phone (ZNS) or zalo user_id (OA)
     recipient_name: str = ""
     kind: str  # template kind: launch, reminder, deadline_day, escalation_head, ...
@@ -40,8 +40,9 @@ class OutboxMessage(SQLModel, table=True):
     body_text: str
     body_html: str | None = None
     payload: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
-    fallback_email: str | None = None  # where a Zalo message goes if Zalo cannot reach the recipient
-    fallback_for: int | None = None  # the Zalo row this email replaces
+    fallback_channel: str | None = None  # the channel that takes over if this one cannot reach the recipient
+    fallback_recipient: str | None = None  # the recipient's address on that channel
+    fallback_for: int | None = None  # the row this one replaces
     message_id: str  # deterministic key of (plan, year, unit, milestone, step, channel)
     status: OutboxStatus = Field(default=OutboxStatus.pending)
     attempts: int = 0

@@ -1,4 +1,5 @@
-"""Notifications: Vietnamese templates, the durable outbox, and the channels that deliver it (email, Zalo).
+"""Notifications: Vietnamese templates, the durable outbox, and the channels' transports (`channels/`).
 
-Add a channel by implementing `notifications.base.Channel` and registering it in `factory.build_channels`.
+Add a channel with one transport module in `channels/` (a `from_settings(settings, engine)` building an
+object with `deliver`) and one `register(...)` line in `thidua/channels.py`.
 """

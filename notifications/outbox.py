@@ -34,8 +34,9 @@ from sqlmodel import Session
 
 from models.outbox import OutboxMessage, OutboxStatus
 from models.types import utcnow
-from notifications.base import Channel, Delivery, Outcome, Outgoing
-from notifications.templates import MessageContext, Renderer, Rendered
+from notifications.channels.base import Transport, Delivery, DeliveryResult, Outgoing
+from notifications.render import Renderer, Rendered
+from thidua.cycle.drafts import Draft, MessageContext
 
 log = logging.getLogger("thidua.notifications")
 
@@ -45,21 +46,6 @@ KEY = ("plan", "year", "unit_code", "milestone", "step", "channel", "recipient")
 CLAIM_TIMEOUT = timedelta(minutes=10)  # a claim older than this belongs to a dead worker
 MAX_ATTEMPTS = 8  # transient failures before a row is marked failed
 _INSERT_CHUNK = 1000
-
-
-@dataclass(frozen=True)
-class Draft:
-    """A message to write to the outbox; `recipient` is an email, `84xxxxxxxxx` (ZNS) or `user:<id>` (OA)."""
-
-    plan: str
-    year: int
-    unit_code: str
-    milestone: str
-    step: str
-    channel: str
-    recipient: str
-    context: MessageContext
-    fallback_email: str | None = None
 
 
 @dataclass
@@ -97,8 +83,9 @@ def _row(draft: Draft, rendered: Rendered, now: datetime) -> dict[str, Any]:
         "subject": rendered.subject,
         "body_text": rendered.text,
         "body_html": rendered.html,
-        "payload": rendered.zns_template_data if draft.channel == "zalo" else {},
-        "fallback_email": draft.fallback_email,
+        "payload": rendered.template_data,
+        "fallback_channel": draft.fallback[0] if draft.fallback else None,
+        "fallback_recipient": draft.fallback[1] if draft.fallback else None,
         "fallback_for": None,
         "message_id": message_key(draft.plan, draft.year, draft.unit_code, draft.milestone, draft.step, draft.channel),
         "status": OutboxStatus.pending,
@@ -152,7 +139,7 @@ def _claim(engine: Engine, channel: str, worker: str, now: datetime, limit: int,
         return sorted(conn.execute(statement).all(), key=lambda row: row.id)
 
 
-def transition(outcome: Outcome, attempts: int, now: datetime) -> dict[str, Any]:
+def transition(outcome: DeliveryResult, attempts: int, now: datetime) -> dict[str, Any]:
     """The new column values of a claimed row after `outcome` (its claim is released)."""
     values: dict[str, Any] = {
         "status": OutboxStatus.pending,
@@ -184,12 +171,13 @@ def _fallback_row(row: Row[Any], now: datetime) -> dict[str, Any]:
     """An email carrying the same text as the Zalo row `row`, to its fallback address."""
     return {
         **{name: getattr(row, name) for name in ("plan", "year", "unit_code", "milestone", "step", "recipient_name", "kind", "subject", "body_text", "body_html")},
-        "channel": "email",
-        "recipient": row.fallback_email,
-        "payload": {},
-        "fallback_email": None,
+        "channel": row.fallback_channel,
+        "recipient": row.fallback_recipient,
+        "payload": row.payload,
+        "fallback_channel": None,
+        "fallback_recipient": None,
         "fallback_for": row.id,
-        "message_id": message_key(row.plan, row.year, row.unit_code, row.milestone, row.step, "email"),
+        "message_id": message_key(row.plan, row.year, row.unit_code, row.milestone, row.step, row.fallback_channel),
         "status": OutboxStatus.pending,
         "attempts": 0,
         "next_attempt_at": now,
@@ -211,7 +199,7 @@ _MARK_OTHER = (
 )
 
 
-def _mark(engine: Engine, worker: str, now: datetime, rows: Mapping[int, Row[Any]], outcomes: Sequence[Outcome], report: SendReport) -> None:
+def _mark(engine: Engine, worker: str, now: datetime, rows: Mapping[int, Row[Any]], outcomes: Sequence[DeliveryResult], report: SendReport) -> None:
     """Write `outcomes` back in one transaction, add fallback emails, and count them in `report`.
 
     Only rows still claimed by `worker` are written: if another worker took a row over (its claim
@@ -223,7 +211,7 @@ def _mark(engine: Engine, worker: str, now: datetime, rows: Mapping[int, Row[Any
         values = {"b_id": row.id, "b_worker": worker, **transition(outcome, row.attempts, now)}
         if values["status"] == OutboxStatus.sent:
             sent.append((row, values))
-        elif values["status"] == OutboxStatus.failed and row.channel != "email" and row.fallback_email:
+        elif values["status"] == OutboxStatus.failed and row.fallback_recipient:
             fallback.append((row, values))  # written one by one: the fallback only if this mark took
         else:
             other.append((row, values))
@@ -301,7 +289,7 @@ async def _keep_claims(engine: Engine, worker: str, ids: Sequence[int], clock: C
 
 async def _send_batch(
     engine: Engine,
-    channel: Channel,
+    channel: Transport,
     rows: list[Row[Any]],
     worker: str,
     clock: Callable[[], datetime],
@@ -314,7 +302,7 @@ async def _send_batch(
     claims are renewed three times per `claim_timeout`, so a slow batch is not taken for abandoned.
     """
     by_id = {row.id: row for row in rows}
-    gathered: list[Outcome] = []
+    gathered: list[DeliveryResult] = []
     writing: asyncio.Future[None] | None = None
     stopped: str | None = None
     renewing = asyncio.ensure_future(_keep_claims(engine, worker, list(by_id), clock, max(claim_timeout.total_seconds() / 3, 0.1)))
@@ -347,7 +335,7 @@ def _run_clock(now: datetime | None) -> Callable[[], datetime]:
 
 async def send_due_async(
     engine: Engine,
-    channels: Mapping[str, Channel],
+    channels: Mapping[str, Transport],
     *,
     now: datetime | None = None,
     worker: str | None = None,
@@ -385,7 +373,7 @@ async def send_due_async(
 
 def send_due(
     engine: Engine,
-    channels: Mapping[str, Channel],
+    channels: Mapping[str, Transport],
     *,
     now: datetime | None = None,
     worker: str | None = None,

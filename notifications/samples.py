@@ -4,7 +4,7 @@ from dataclasses import replace
 from datetime import date
 from typing import Any
 
-from notifications.templates import MessageContext, MessageKind
+from thidua.cycle.drafts import MessageContext, MessageKind
 
 SAMPLE = MessageContext(
     kind=MessageKind.reminder,

@@ -9,9 +9,11 @@ from prefect.context import get_run_context
 from prefect.exceptions import MissingContextError
 
 from models.db import session_scope
-from thidua.appraisal import AppraisalResult, appraise_cycle
+from models.queries.appraisal import appraise_cycle
+from services.reports import annual_report, phase_report
+from tasks.publish import artifact_key
 from thidua.appraisal.export import decision_rows, ranking_rows, summary_markdown
-from tasks.cycle import artifact_key
+from thidua.appraisal.model import AppraisalResult
 from thidua.plan.schema import Plan
 
 
@@ -46,23 +48,19 @@ def appraise_task(plan: Plan, year: int, as_of: datetime) -> AppraisalResult:
 @task(name="ghi danh sách và tờ trình")
 def write_proposal_files_task(result: AppraisalResult, out_dir: Path) -> list[Path]:
     """The XLSX proposal list and the DOCX tờ trình draft."""
-    from thidua.appraisal.letter import write_proposal_docx  # document libraries load only when needed
-    from thidua.appraisal.workbook import write_proposal_xlsx
+    from documents.proposal_letter import write_proposal_docx  # document libraries load only when needed
+    from documents.proposal_list import write_proposal_xlsx
 
     return [write_proposal_xlsx(result, out_dir), write_proposal_docx(result, out_dir)]
 
 
 @task(name="báo cáo tổng kết năm")
 def annual_report_task(plan: Plan, year: int, out_dir: Path) -> Path:
-    from thidua.reports import annual_report  # matplotlib loads only when a report is written
-
     with session_scope() as session:
         return annual_report(session, plan, year, out_dir)
 
 
 @task(name="báo cáo sơ kết giai đoạn")
 def phase_report_task(plan: Plan, out_dir: Path) -> Path:
-    from thidua.reports import phase_report
-
     with session_scope() as session:
         return phase_report(session, plan, out_dir)

@@ -10,10 +10,10 @@ from prefect.artifacts import create_progress_artifact, update_progress_artifact
 from prefect.context import TaskRunContext
 from prefect.logging import get_run_logger
 
-from models.db import default_engine, make_engine
-from notifications.factory import build_channels
-from notifications.outbox import SendReport, send_due
 from config import get_settings
+from models.db import default_engine, make_engine
+from notifications.channels import build_channels
+from notifications.outbox import SendReport, send_due
 
 
 class ChannelStopped(Exception):
@@ -50,3 +50,15 @@ def send_notifications(channels: list[str] | None = None, batch_size: int = 500,
         logger.error("Dừng gửi thông báo, cần quản trị viên xử lý: %s", report.stopped)
         raise ChannelStopped(report)
     return report
+
+
+def send_messages() -> tuple[dict[str, int], list[str]]:
+    """Send what is due in the outbox: messages sent by channel, and alerts for the administrator.
+
+    A channel stopped by a configuration error fails the send task (the administrator's alert in the
+    UI) but not the flow: the other channels and plans carry on.
+    """
+    try:
+        return dict(send_notifications().sent), []
+    except ChannelStopped as stopped:
+        return dict(stopped.report.sent), [f"DỪNG GỬI — cần quản trị viên xử lý: {stopped.report.stopped}"]

@@ -5,9 +5,11 @@ from pathlib import Path
 
 import pytest
 
-from thidua.appraisal import AppraisalResult, Deadline, Facts, Outcome, UnitInput, appraise
-from thidua.dossiers import DossierState
-from thidua.plan.load import load_plan, parse_plan
+from thidua.appraisal.engine import appraise
+from thidua.appraisal.model import AppraisalResult, Deadline, Facts, Outcome, UnitInput
+from thidua.cycle.state import DossierState
+from imports.plans import load_plan
+from thidua.plan.parse import parse_plan
 from thidua.plan.schema import Discipline, NomineeKind, Plan
 
 PLANS = Path(__file__).parents[1] / "plans"

@@ -11,15 +11,16 @@ from docx import Document
 
 from models import AwardProposal, Nominee, Score, Unit
 from models.db import session_scope
-from thidua.appraisal import Outcome, appraise_cycle
-from thidua.appraisal.letter import write_proposal_docx
-from thidua.appraisal.nominees import import_nominees
-from thidua.appraisal.workbook import write_proposal_xlsx
+from models.queries.appraisal import appraise_cycle
+from thidua.appraisal.model import Outcome
+from documents.proposal_letter import write_proposal_docx
+from services.imports import import_nominees
+from documents.proposal_list import write_proposal_xlsx
 from thidua.dates import TZ
-from thidua.dossiers import receive
+from services.receipts import record_receipt
 from thidua.errors import InvalidInput
-from thidua.plan.load import load_plan
-from thidua.scores import import_scores
+from imports.plans import load_plan
+from services.imports import import_scores
 
 PLANS = Path(__file__).parents[1] / "plans"
 LOC_NINH = load_plan(PLANS / "loc-ninh-2024-2025.yaml")
@@ -47,12 +48,12 @@ def seed_loc_ninh(session: Session) -> None:
     for code, par in {"u1": 95, "u2": 93, "u3": 92, "u4": 99, "u5": 91, "u6": 91}.items():
         session.add(Score(plan=LOC_NINH.code, year=2024, unit_code=code, par_index=par, initiatives_recognized=1))
     session.flush()
-    receive(session, LOC_NINH, 2024, "u1", DOCS, vn(date(2024, 11, 25)))
-    receive(session, LOC_NINH, 2024, "u2", DOCS[:2], vn(date(2024, 11, 25)))
-    receive(session, LOC_NINH, 2024, "u2", DOCS[2:], vn(date(2024, 12, 3)))  # completed a day after the deadline
-    receive(session, LOC_NINH, 2024, "u3", DOCS, vn(date(2024, 12, 2), 23))  # the last evening of the rolled deadline
-    receive(session, LOC_NINH, 2024, "u5", DOCS, vn(date(2024, 11, 29)))
-    receive(session, LOC_NINH, 2024, "u6", DOCS, vn(date(2024, 11, 29)))
+    record_receipt(session, LOC_NINH, 2024, "u1", DOCS, vn(date(2024, 11, 25)))
+    record_receipt(session, LOC_NINH, 2024, "u2", DOCS[:2], vn(date(2024, 11, 25)))
+    record_receipt(session, LOC_NINH, 2024, "u2", DOCS[2:], vn(date(2024, 12, 3)))  # completed a day after the deadline
+    record_receipt(session, LOC_NINH, 2024, "u3", DOCS, vn(date(2024, 12, 2), 23))  # the last evening of the rolled deadline
+    record_receipt(session, LOC_NINH, 2024, "u5", DOCS, vn(date(2024, 11, 29)))
+    record_receipt(session, LOC_NINH, 2024, "u6", DOCS, vn(date(2024, 11, 29)))
 
 
 def test_loc_ninh_2024_from_the_database_is_saved_and_a_rerun_gives_the_same_rows(engine: Engine) -> None:
@@ -167,6 +168,6 @@ def test_nominees_import_adds_to_each_dossier_in_file_order(sqlite_engine: Engin
 
 
 def test_outcome_words_cover_every_outcome() -> None:
-    from thidua.appraisal.model import OUTCOME_WORDS
+    from thidua.words import OUTCOME as OUTCOME_WORDS
 
     assert set(OUTCOME_WORDS) == set(Outcome)

@@ -11,8 +11,9 @@ from typer.testing import CliRunner
 
 from cli import app
 from thidua.errors import InvalidInput
-from thidua.plan.load import load_plan, parse_plan
-from thidua.plan.schedule import milestones_for_year
+from imports.plans import load_plan
+from thidua.plan.parse import parse_plan
+from thidua.plan.milestones import milestones_for_year
 from thidua.calendar import WorkingCalendar
 
 LOC_NINH = Path("plans/loc-ninh-2024-2025.yaml")

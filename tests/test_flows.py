@@ -12,10 +12,11 @@ from sqlmodel import Session, select
 from models import OutboxMessage, Unit
 from notifications.devservers.smtp_sink import SmtpSink
 from notifications.devservers.zalo_server import ZaloServer
-from notifications.zalo import bootstrap_token
-from thidua.admin import record_receipt, set_cycle_date
+from notifications.channels.zalo import bootstrap_token
+from models.queries.cycle import set_admin_date
+from services.receipts import record_receipt
 from thidua.dates import TZ
-from thidua.plan.load import load_plan
+from imports.plans import load_plan
 from config import get_settings
 
 PLAN = load_plan(__import__("pathlib").Path("plans/loc-ninh-2024-2025.yaml"))
@@ -196,7 +197,7 @@ def test_set_announcement_schedules_the_appraisal(cycle_db: Engine) -> None:
     from flows.daily import daily
 
     with Session(cycle_db) as session:
-        set_cycle_date(session, PLAN, 2025, "par_announcement", date(2025, 12, 24))
+        set_admin_date(session, PLAN, 2025, "par_announcement", date(2025, 12, 24))
         session.commit()
     results = daily(as_of=date(2025, 12, 12))
     assert "appraisal" in [r["flow"] for r in results]
@@ -214,7 +215,7 @@ def test_a_zalo_configuration_error_stops_zalo_only_and_alerts(
         results = daily(as_of=date(2025, 11, 17))
     finally:
         zalo.faults.template_approved = True
-    (chase,) = [r for r in results if r["flow"] == "chase"]
+    (chase,) = [r for r in results if r.get("step") == "remind-14d"]
     assert chase["sent"]["email"] == 6
     assert any(line.startswith("DỪNG GỬI") for line in chase["lines"])
     with Session(cycle_db) as session:

@@ -1,4 +1,5 @@
 import json
+from collections.abc import Callable
 
 import pytest
 from sqlalchemy import Engine
@@ -9,18 +10,19 @@ import cli.notify as cli
 from models import OutboxMessage, OutboxStatus
 from notifications.devservers.smtp_sink import SmtpSink
 from notifications.devservers.zalo_server import ZaloServer
-from notifications.outbox import Draft, enqueue
+from notifications.outbox import enqueue
+from thidua.cycle.drafts import Draft
 from notifications.samples import sample_context
-from notifications.templates import Renderer
-from notifications.zalo import bootstrap_token
-from config import Settings
+from notifications.render import Renderer
+from notifications.channels.zalo import bootstrap_token
+from config import get_settings
 
 runner = CliRunner()
 
 
 @pytest.fixture
-def db(sqlite_engine: Engine, monkeypatch: pytest.MonkeyPatch) -> Engine:
-    monkeypatch.setattr(cli, "default_engine", lambda: sqlite_engine)
+def db(sqlite_engine: Engine, point_app: Callable[..., None]) -> Engine:
+    point_app(sqlite_engine)
     return sqlite_engine
 
 
@@ -52,23 +54,25 @@ def test_outbox_list_filters_by_status_and_prints_json(db: Engine) -> None:
     assert "[sent]" in text and "[failed]" in text and "lần thử tới" in text
 
 
-def test_outbox_retry_requeues_failed_rows_but_never_a_sent_one(db: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_outbox_retry_requeues_failed_rows_but_never_a_sent_one(db: Engine, point_app: Callable[..., None]) -> None:
     failed, sent, _ = seed(db)
     result = runner.invoke(cli.outbox_app, ["retry", "--id", str(sent)])
     assert "Đã đưa 0 tin" in result.output
     with SmtpSink() as sink:
-        monkeypatch.setattr(cli, "get_settings", lambda: Settings(smtp_port=sink.port))
+        point_app(db, THIDUA_SMTP_PORT=str(sink.port))
         result = runner.invoke(cli.outbox_app, ["retry", "--send"])
     assert result.exit_code == 0, result.output
     assert "Đã đưa 1 tin" in result.output and "'email': 2" in result.output
     assert sorted(m.rcpt_tos[0] for m in sink.messages) == ["u0@example.vn", "u2@example.vn"]
 
 
-def test_notify_test_sends_through_each_channel(db: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_notify_test_sends_through_each_channel(db: Engine, point_app: Callable[..., None]) -> None:
     with SmtpSink() as sink, ZaloServer(app_secret="s3cret") as zalo:
-        settings = Settings(smtp_port=sink.port, zalo_oauth_url=zalo.url, zalo_openapi_url=zalo.url, zalo_business_url=zalo.url, zalo_app_secret="s3cret", zalo_zns_template_id="1001")
-        monkeypatch.setattr(cli, "get_settings", lambda: settings)
-        bootstrap_token(db, settings, *zalo.issue_tokens(), 90000)
+        point_app(
+            db, THIDUA_SMTP_PORT=str(sink.port), THIDUA_ZALO_OAUTH_URL=zalo.url, THIDUA_ZALO_OPENAPI_URL=zalo.url,
+            THIDUA_ZALO_BUSINESS_URL=zalo.url, THIDUA_ZALO_APP_SECRET="s3cret", THIDUA_ZALO_ZNS_TEMPLATE_ID="1001",
+        )
+        bootstrap_token(db, get_settings(), *zalo.issue_tokens(), 90000)
         email = runner.invoke(cli.notify_app, ["test", "--channel", "email", "--to", "admin@example.vn"])
         phone = runner.invoke(cli.notify_app, ["test", "--channel", "zalo", "--to", "0912 345 678"])
         zalo.faults.non_followers.add("9")

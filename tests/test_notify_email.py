@@ -10,10 +10,11 @@ from sqlmodel import Session, select
 from models import OutboxMessage, OutboxStatus
 from models.types import utcnow
 from notifications.devservers.smtp_sink import SmtpSink, read_store
-from notifications.email import EmailChannel, message_id
-from notifications.outbox import Draft, enqueue, message_key, send_due
+from notifications.channels.email import EmailChannel, message_id
+from notifications.outbox import enqueue, message_key, send_due
+from thidua.cycle.drafts import Draft
 from notifications.samples import sample_context
-from notifications.templates import Renderer
+from notifications.render import Renderer
 
 RENDERER = Renderer()
 MAIL_FROM = "Thi đua CCHC Lộc Ninh <thidua@locninh.example.vn>"

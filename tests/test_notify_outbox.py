@@ -13,12 +13,13 @@ from sqlmodel import Session, select
 import tasks.send as send_task
 from models import OutboxMessage, OutboxStatus
 from models.types import utcnow
-from notifications.base import Delivery, Outcome, Outgoing
+from notifications.channels.base import Delivery, DeliveryResult, Outgoing
 from notifications.devservers.smtp_sink import SmtpSink
-from notifications.email import EmailChannel
-from notifications.outbox import CLAIM_TIMEOUT, MAX_ATTEMPTS, Draft, SendReport, _claim, _mark, enqueue, send_due, transition
+from notifications.channels.email import EmailChannel
+from notifications.outbox import CLAIM_TIMEOUT, MAX_ATTEMPTS, SendReport, _claim, _mark, enqueue, send_due, transition
+from thidua.cycle.drafts import Draft
 from notifications.samples import sample_context
-from notifications.templates import Renderer
+from notifications.render import Renderer
 from config import Settings
 
 RENDERER = Renderer()
@@ -76,7 +77,7 @@ class CrashingChannel:
     def __init__(self, inner: EmailChannel, unrecorded: int) -> None:
         self._inner, self._unrecorded = inner, unrecorded
 
-    async def deliver(self, messages: Sequence[Outgoing]) -> AsyncIterator[Outcome]:
+    async def deliver(self, messages: Sequence[Outgoing]) -> AsyncIterator[DeliveryResult]:
         outcomes = [outcome async for outcome in self._inner.deliver(messages)]
         for outcome in outcomes[: -self._unrecorded]:
             yield outcome
@@ -96,14 +97,14 @@ def test_a_crash_between_send_and_mark_repeats_only_the_unrecorded_rows_once(sql
 
 
 def test_transitions_keep_every_failure_recorded() -> None:
-    exhausted = transition(Outcome(1, Delivery.transient, error="503"), MAX_ATTEMPTS - 1, NOW)
+    exhausted = transition(DeliveryResult(1, Delivery.transient, error="503"), MAX_ATTEMPTS - 1, NOW)
     assert exhausted["status"] == OutboxStatus.failed and exhausted["last_error"] == "503"
-    retry = transition(Outcome(1, Delivery.transient, error="503"), 2, NOW)
+    retry = transition(DeliveryResult(1, Delivery.transient, error="503"), 2, NOW)
     assert retry["status"] == OutboxStatus.pending and retry["next_attempt_at"] == NOW + dt.timedelta(minutes=4)
     later = NOW + dt.timedelta(hours=20)
-    deferred = transition(Outcome(1, Delivery.deferred, error="quota", retry_at=later), 2, NOW)
+    deferred = transition(DeliveryResult(1, Delivery.deferred, error="quota", retry_at=later), 2, NOW)
     assert deferred["status"] == OutboxStatus.deferred and deferred["next_attempt_at"] == later and deferred["attempts"] == 2
-    config = transition(Outcome(1, Delivery.config, error="template"), 0, NOW)
+    config = transition(DeliveryResult(1, Delivery.config, error="template"), 0, NOW)
     assert config["status"] == OutboxStatus.pending and config["next_attempt_at"] == NOW
 
 
@@ -134,12 +135,12 @@ class SlowChannel:
     def __init__(self, delay: float, log: Counter[str], lock: threading.Lock) -> None:
         self._delay, self._log, self._lock = delay, log, lock
 
-    async def deliver(self, messages: Sequence[Outgoing]) -> AsyncIterator[Outcome]:
+    async def deliver(self, messages: Sequence[Outgoing]) -> AsyncIterator[DeliveryResult]:
         for message in messages:
             await asyncio.sleep(self._delay)
             with self._lock:
                 self._log[message.recipient] += 1
-            yield Outcome(message.id, Delivery.sent, provider_id=f"slow-{message.id}")
+            yield DeliveryResult(message.id, Delivery.sent, provider_id=f"slow-{message.id}")
 
 
 @pytest.mark.parametrize(
@@ -173,7 +174,7 @@ def test_a_worker_whose_claim_was_taken_over_records_nothing(engine: Engine) -> 
     write(engine, drafts(2, channel="zalo"))
     with Session(engine) as session:
         for row in session.exec(select(OutboxMessage)):
-            row.fallback_email = f"fb-{row.id}@example.vn"
+            row.fallback_channel, row.fallback_recipient = "email", f"fb-{row.id}@example.vn"
             session.add(row)
         session.commit()
     old = _claim(engine, "zalo", "old", NOW, 10, CLAIM_TIMEOUT)
@@ -181,7 +182,7 @@ def test_a_worker_whose_claim_was_taken_over_records_nothing(engine: Engine) -> 
     assert len(old) == len(new) == 2
     by_id = {row.id: row for row in old}
     sent_id, failed_id = sorted(by_id)
-    outcomes = [Outcome(sent_id, Delivery.sent, provider_id="x"), Outcome(failed_id, Delivery.recipient, error="-213")]
+    outcomes = [DeliveryResult(sent_id, Delivery.sent, provider_id="x"), DeliveryResult(failed_id, Delivery.recipient, error="-213")]
     _mark(engine, "old", NOW, by_id, outcomes, SendReport())
     after = rows(engine)
     assert [(r.status, r.claimed_by, r.provider_id, r.last_error) for r in after] == [(OutboxStatus.sending, "new", None, None)] * 2

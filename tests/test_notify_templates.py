@@ -6,10 +6,11 @@ from email.parser import BytesParser
 import pytest
 from jinja2.exceptions import SecurityError, UndefinedError
 
-from notifications.base import Outgoing
-from notifications.email import EmailChannel
+from notifications.channels.base import Outgoing
+from notifications.channels.email import EmailChannel
 from notifications.samples import sample_context
-from notifications.templates import MessageKind, Renderer
+from notifications.render import Renderer
+from thidua.cycle.drafts import MessageKind
 
 RENDERER = Renderer()
 
@@ -50,7 +51,7 @@ def test_a_unit_name_cannot_inject_a_header_or_markup() -> None:
 
 
 def test_zns_template_data_comes_from_the_same_context() -> None:
-    data = RENDERER.render(sample_context()).zns_template_data
+    data = RENDERER.render(sample_context()).template_data
     assert data["deadline"] == "Thứ Hai, 01/12/2025"
     assert data["unit_name"] == "UBND xã Lộc Thái"
     assert data["missing"] == "Tờ trình, Biên bản họp xét"

@@ -9,14 +9,15 @@ from sqlmodel import Session, select
 
 from models import OutboxMessage, OutboxStatus, ZaloToken
 from models.types import utcnow
-from notifications.base import Masker
+from notifications.channels.base import Masker
 from notifications.devservers.smtp_sink import SmtpSink
 from notifications.devservers.zalo_server import ZaloServer
-from notifications.email import EmailChannel
-from notifications.outbox import Draft, enqueue, send_due
+from notifications.channels.email import EmailChannel
+from notifications.outbox import enqueue, send_due
+from thidua.cycle.drafts import Draft
 from notifications.samples import sample_context
-from notifications.templates import Renderer
-from notifications.zalo import TokenStore, ZaloChannel, bootstrap_token, next_morning, zns_phone
+from notifications.render import Renderer
+from notifications.channels.zalo import TokenStore, ZaloChannel, bootstrap_token, next_morning, zns_phone
 from config import Settings
 
 SECRET = "app-secret-4f9a"
@@ -54,7 +55,7 @@ def seed(engine: Engine, zalo: ZaloServer, recipients: list[str]) -> tuple[str, 
     access, refresh = zalo.issue_tokens()
     bootstrap_token(engine, settings(zalo), access, refresh, 90000)
     items = [
-        Draft("loc-ninh", 2025, f"u{i}", "submission", "d-3", "zalo", to, sample_context(unit_code=f"u{i}"), fallback_email=f"u{i}@example.vn")
+        Draft("loc-ninh", 2025, f"u{i}", "submission", "d-3", "zalo", to, sample_context(unit_code=f"u{i}"), fallback=("email", f"u{i}@example.vn"))
         for i, to in enumerate(recipients)
     ]
     with Session(engine) as session:

@@ -2,6 +2,7 @@
 
 import json
 import re
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -12,10 +13,9 @@ from typer.testing import CliRunner
 from models import OutboxMessage, OutboxStatus
 from models.db import session_scope
 from test_appraisal_store import AS_OF, LOC_NINH, PLANS, seed_loc_ninh
-from thidua.appraisal import appraise_cycle
+from models.queries.appraisal import appraise_cycle
 from cli import appraisal as cli_appraisal
-from thidua.reports import annual_report, phase_report
-from config import Settings
+from services.reports import annual_report, phase_report
 
 NOW = datetime(2026, 3, 1, tzinfo=UTC)
 
@@ -76,9 +76,8 @@ def test_phase_report_covers_every_cycle_year(loc_ninh_2024: Engine, tmp_path: P
     assert html.count("data:image/png;base64,") == 4
 
 
-def test_cli_appraise_json_and_files(loc_ninh_2024: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(cli_appraisal, "session_scope", lambda: session_scope(loc_ninh_2024))
-    monkeypatch.setattr(cli_appraisal, "get_settings", lambda: Settings(plans_dir=PLANS))
+def test_cli_appraise_json_and_files(loc_ninh_2024: Engine, tmp_path: Path, point_app: Callable[..., None]) -> None:
+    point_app(loc_ninh_2024, THIDUA_PLANS_DIR=str(PLANS))
     from typer import Typer
 
     app = Typer()

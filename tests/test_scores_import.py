@@ -12,8 +12,9 @@ from models import Score, Unit
 from models.db import session_scope
 from cli import app
 from thidua.errors import InvalidInput
-from thidua.plan.load import load_plan
-from thidua.scores import COLUMNS, import_scores
+from imports.plans import load_plan
+from imports.scores import COLUMNS
+from services.imports import import_scores
 
 PLANS = Path(__file__).parents[1] / "plans"
 LOC_NINH = load_plan(PLANS / "loc-ninh-2024-2025.yaml")

@@ -1,6 +1,7 @@
 """The unit directory: CSV/XLSX import (all or nothing, idempotent), validation messages, and the CLI."""
 
 import csv
+from collections.abc import Callable
 import json
 from datetime import date, datetime
 from pathlib import Path
@@ -11,12 +12,15 @@ from sqlalchemy import Engine
 from sqlmodel import Session, select
 from typer.testing import CliRunner
 
-import cli.units as cli_units
 from models.db import session_scope
 from models.units import Unit
 from cli.units import plan_groups, units_app
 from thidua.errors import InvalidInput
-from thidua.units import COLUMNS, BadValue, ImportReport, import_units, list_units, normalize_phone, parse_date
+from imports.tables import BadValue
+from imports.units import normalize_phone, parse_date
+from models.queries.units import ImportReport, list_units
+from services.imports import import_units
+from thidua.directory import COLUMNS
 
 EXAMPLES_DIR = Path(__file__).parent.parent / "plans" / "units"
 EXAMPLES = sorted(EXAMPLES_DIR.glob("*.csv"))
@@ -305,9 +309,9 @@ def test_dates_are_read_in_both_formats() -> None:
 
 
 @pytest.fixture
-def cli(sqlite_engine: Engine, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
+def cli(sqlite_engine: Engine, point_app: Callable[..., None]) -> CliRunner:
     """A runner whose commands use the test database."""
-    monkeypatch.setattr(cli_units, "session_scope", lambda: session_scope(sqlite_engine))
+    point_app(sqlite_engine)
     return CliRunner()
 
 

@@ -1,4 +1,8 @@
-"""Vietnamese presentation of dates: `dd/mm/yyyy` with the weekday."""
+"""Every Vietnamese label and format of the product in one place: dates, numbers, states and steps.
+
+Labels are keyed by the plain string value of their code (a `StrEnum` member looks up the same), so
+this module depends on nothing else of the core.
+"""
 
 from datetime import date
 
@@ -18,3 +22,72 @@ def ddmmyyyy(day: date) -> str:
 def long_date(day: date) -> str:
     """`Thứ Hai, 01/12/2025`."""
     return f"{weekday(day)}, {ddmmyyyy(day)}"
+
+
+def percent(value: float) -> str:
+    """`92,5%`: a PAR INDEX the Vietnamese way, decimal comma, no trailing zeros."""
+    return f"{value:.2f}".rstrip("0").rstrip(".").replace(".", ",") + "%"
+
+
+ROLL = {
+    "next_working_day": "chuyển sang ngày làm việc tiếp theo (Điều 148 Bộ luật Dân sự 2015)",
+    "previous_working_day": "đưa về ngày làm việc liền trước để bảo đảm đủ thời hạn",
+    "none": "giữ nguyên ngày, không chuyển",
+}
+
+NOMINEE = {"collective": "tập thể", "individual": "cá nhân"}
+
+DISCIPLINE = {
+    "none": "không",
+    "khien_trach": "Khiển trách",
+    "canh_cao": "Cảnh cáo",
+    "giang_chuc": "Giáng chức",
+    "cach_chuc": "Cách chức",
+    "buoc_thoi_viec": "Buộc thôi việc",
+}
+
+OUTCOME = {
+    "proposed": "đề nghị khen thưởng",
+    "tie": "đồng hạng tại ranh giới chỉ tiêu — Hội đồng quyết định",
+    "over_quota": "ngoài chỉ tiêu",
+    "other_form": "đã được đề nghị hình thức khác",
+}
+
+DOSSIER = {"complete": "đã đủ", "incomplete": "còn thiếu", "missing": "chưa nộp"}
+
+ESCALATION_LEVEL = {0: "—", 1: "đã báo Thủ trưởng", 2: "đã báo cơ quan thường trực", 3: "đã báo cáo Chủ tịch"}
+
+MESSAGE = {
+    "launch": "Thông báo phát động",
+    "reminder": "Nhắc hạn",
+    "deadline_day": "Nhắc đúng ngày hạn",
+    "escalation_head": "Báo Thủ trưởng đơn vị chậm nộp",
+    "escalation_agency": "Báo cơ quan thường trực danh sách đơn vị chậm nộp",
+    "escalation_chairman": "Báo cáo Chủ tịch danh sách đơn vị chậm nộp",
+    "dossier_received": "Xác nhận đã nhận hồ sơ",
+    "dossier_incomplete": "Báo hồ sơ còn thiếu",
+}
+
+FLOW = {
+    "notify": "thông báo, nhắc hạn và báo cáo chậm nộp",
+    "appraisal": "thẩm định",
+    "annual_review": "tổng kết năm",
+    "phase_summary": "sơ kết giai đoạn",
+}
+
+OUTBOX_STATUS = {
+    "pending": "chờ gửi",
+    "sending": "đang gửi",
+    "sent": "đã gửi",
+    "failed": "lỗi",
+    "deferred": "tạm hoãn",
+}
+
+DELIVERY = {
+    "sent": "đã gửi",
+    "transient": "lỗi tạm thời, sẽ thử lại",
+    "deferred": "tạm hoãn",
+    "recipient": "người nhận không nhận được",
+    "config": "lỗi cấu hình",
+    "skipped": "chưa gửi",
+}

@@ -9,12 +9,11 @@ passed over by the later ones. Candidates tied for the last seats are all marked
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
-from thidua.appraisal.eligibility import percent
 from thidua.appraisal.model import AwardLine, Candidate, Outcome, Tie
 from thidua.appraisal.ranking import ranked, standing
 from thidua.plan.schema import Award, NomineeKind, Plan
-
-KIND_WORDS = {NomineeKind.collective: "tập thể", NomineeKind.individual: "cá nhân"}
+from thidua.words import NOMINEE as KIND_WORDS
+from thidua.words import percent
 
 
 @dataclass(frozen=True)

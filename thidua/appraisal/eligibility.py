@@ -3,8 +3,8 @@
 from collections.abc import Sequence
 
 from thidua.appraisal.model import Candidate, Deadline, Facts, UnitInput
+from thidua.cycle.state import DossierState
 from thidua.dates import local_day
-from thidua.dossiers import DossierState
 from thidua.plan.schema import (
     Criterion,
     Discipline,
@@ -16,23 +16,11 @@ from thidua.plan.schema import (
     ParIndexMin,
     Plan,
 )
-from thidua.words import long_date
+from thidua.words import DISCIPLINE as DISCIPLINE_WORDS
+from thidua.words import long_date, percent
 
-DISCIPLINE_WORDS = {
-    Discipline.none: "không",
-    Discipline.khien_trach: "Khiển trách",
-    Discipline.canh_cao: "Cảnh cáo",
-    Discipline.giang_chuc: "Giáng chức",
-    Discipline.cach_chuc: "Cách chức",
-    Discipline.buoc_thoi_viec: "Buộc thôi việc",
-}
 DISCIPLINE_ORDER = list(Discipline)
 NO_FACTS = "chưa có số liệu Chỉ số CCHC"
-
-
-def percent(value: float) -> str:
-    """`92,5%`: a PAR INDEX the Vietnamese way, decimal comma, no trailing zeros."""
-    return f"{value:.2f}".rstrip("0").rstrip(".").replace(".", ",") + "%"
 
 
 class _Checks:

@@ -1,9 +1,9 @@
 """A result as JSON (the CLI's `--json`) and as rows and Markdown (Prefect artifacts, the XLSX file)."""
 
-from thidua.appraisal.allocation import KIND_WORDS
-from thidua.appraisal.eligibility import percent
-from thidua.appraisal.model import OUTCOME_WORDS, AppraisalResult, Candidate, Tie
-from thidua.words import ddmmyyyy
+from thidua.appraisal.model import AppraisalResult, Candidate, Tie
+from thidua.words import NOMINEE as KIND_WORDS
+from thidua.words import OUTCOME as OUTCOME_WORDS
+from thidua.words import ddmmyyyy, percent
 
 NOT_ELIGIBLE = "không đủ điều kiện"
 RANKING_COLUMNS = ("Nhóm", "Hạng", "Mã đơn vị", "Đơn vị", "Chỉ số CCHC", "Đủ điều kiện")

@@ -4,7 +4,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
 
-from thidua.dossiers import DossierState
+from thidua.cycle.state import DossierState
 from thidua.plan.schema import Award, Discipline, NomineeKind, Plan
 
 
@@ -75,14 +75,6 @@ class Outcome(StrEnum):
     tie = "tie"  # tied at the quota boundary: the council decides
     over_quota = "over_quota"  # eligible, ranked below the last seat
     other_form = "other_form"  # already proposed for an earlier form of the plan this year
-
-
-OUTCOME_WORDS = {
-    Outcome.proposed: "đề nghị khen thưởng",
-    Outcome.tie: "đồng hạng tại ranh giới chỉ tiêu — Hội đồng quyết định",
-    Outcome.over_quota: "ngoài chỉ tiêu",
-    Outcome.other_form: "đã được đề nghị hình thức khác",
-}
 
 
 @dataclass(frozen=True)

@@ -7,8 +7,9 @@ from datetime import date
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
+from thidua.channels import REGISTRY
 from thidua.dates import parse_date, parse_day_month
 
 def _plan_date(value: object) -> date:
@@ -21,6 +22,15 @@ def _plan_date(value: object) -> date:
 PlanDate = Annotated[date, BeforeValidator(_plan_date)]
 DayMonth = Annotated[tuple[int, int], BeforeValidator(parse_day_month)]
 Code = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]*$")]
+
+
+def _known_channel(name: str) -> str:
+    if name not in REGISTRY:
+        raise ValueError("kênh chưa đăng ký; các kênh: " + ", ".join(REGISTRY))
+    return name
+
+
+ChannelName = Annotated[str, AfterValidator(_known_channel)]
 
 
 class Strict(BaseModel):
@@ -190,11 +200,6 @@ DEFAULT_ESCALATIONS = [
 ]
 
 
-class Channel(StrEnum):
-    email = "email"
-    zalo = "zalo"
-
-
 # --- dossier, eligibility, awards ------------------------------------------------------------
 
 
@@ -309,7 +314,7 @@ class Plan(Strict):
     documents: list[Document]
     eligibility: Eligibility = Eligibility()
     awards: list[Award] = []
-    channels: list[Channel] = [Channel.email, Channel.zalo]
+    channels: Annotated[list[ChannelName], Field(min_length=1)] = ["email", "zalo"]
     calendar: CalendarChanges = CalendarChanges()
 
     @property

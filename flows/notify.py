@@ -1,0 +1,35 @@
+"""One sending step of a cycle: the launch notice, a reminder before a deadline, or an escalation after it."""
+
+from datetime import date
+from typing import Any
+
+from prefect import flow
+
+from services.runtime import today
+from tasks.cycle import read_cycle, write_step
+from tasks.publish import publish_status
+from tasks.send import send_messages
+from thidua.cycle.decide import CycleFlow, after, agenda, batch
+
+
+@flow(name="thong-bao-nhac-han", flow_run_name="{plan} · {year} · {step}")
+def notify(plan: str, year: int, step: str, as_of: date | None = None) -> dict[str, Any]:
+    """Gửi một bước của chu kỳ (thông báo phát động, nhắc hạn, báo cáo chậm nộp); không gửi lại tin đã gửi."""
+    day = as_of or today()
+    state = read_cycle(plan, year, day)
+    due = agenda(state).find(step)
+    work = batch(state, due) if due else None
+    if work is None:
+        return step_result(CycleFlow.notify, plan, year, step, day, [f"Bước {step}: không có việc đến hạn"])
+    written = write_step(state, work)
+    sent, alerts = send_messages() if written else ({}, [])
+    lines = [work.describe(), *work.notes, *alerts]
+    publish_status(after(state, work), lines)
+    return step_result(CycleFlow.notify, plan, year, step, day, lines, sent)
+
+
+def step_result(
+    flow: CycleFlow, plan: str, year: int, step: str, day: date, lines: list[str], sent: dict[str, int] | None = None
+) -> dict[str, Any]:
+    """What a cycle flow returns: the lines the daily summary shows, and messages sent by channel."""
+    return {"flow": flow.value, "plan": plan, "year": year, "step": step, "day": day.isoformat(), "lines": lines, "sent": sent or {}}

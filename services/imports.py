@@ -1,0 +1,42 @@
+"""Importing a file into a cycle: the file is validated whole, then written in the caller's transaction."""
+
+from datetime import datetime
+from pathlib import Path
+
+from sqlmodel import Session
+
+from imports.nominees import parse_nominees
+from imports.scores import parse_scores
+from imports.units import parse_units
+from models.queries.dossiers import save_receipt
+from models.queries.scores import ScoresReport, save_scores
+from models.queries.units import ImportReport, directory, save_units
+from thidua.cycle.receipts import receipt_errors
+from thidua.errors import InvalidInput
+from thidua.plan.schema import Plan
+
+
+def import_units(session: Session, path: Path, plan: str, groups: dict[str, str]) -> ImportReport:
+    """Add new units and update changed ones; nothing is written if any row is wrong."""
+    return save_units(session, plan, parse_units(path, groups, directory(session, plan)))
+
+
+def import_scores(session: Session, path: Path, plan: Plan, year: int) -> ScoresReport:
+    """Add or replace each unit's facts for (plan, year); nothing is written if any row is wrong."""
+    rows = parse_scores(path, plan, year, set(directory(session, plan.code)))
+    return save_scores(session, plan.code, year, rows)
+
+
+def import_nominees(session: Session, path: Path, plan: Plan, year: int, at: datetime) -> dict[str, list[str]]:
+    """Add the file's nominees to each unit's dossier of (plan, year), in file order; unit code -> names added.
+
+    A unit without a dossier gets one (with no documents yet); nothing is written if any row is wrong.
+    """
+    units = directory(session, plan.code)
+    by_unit = parse_nominees(path, plan, year, {code: u.group for code, u in units.items()})
+    errors = [e for code, named in by_unit.items() for e in receipt_errors(plan, year, code, units[code], (), named, at)]
+    if errors:
+        raise InvalidInput(errors)
+    for code, named in by_unit.items():
+        save_receipt(session, plan, year, code, (), at, named)
+    return {code: [name for _, name in named] for code, named in by_unit.items()}

@@ -1,0 +1,27 @@
+"""Runtime helpers of one process: today's date, where outputs go, the message renderer."""
+
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+
+from config import get_settings
+from models.types import utcnow
+from notifications.render import Renderer
+from thidua.dates import local_day
+
+
+def today() -> date:
+    """Today in Asia/Ho_Chi_Minh."""
+    return local_day(utcnow())
+
+
+def outputs_dir(plan: str, year: int | None = None) -> Path:
+    """Where a cycle's documents (proposal list, tờ trình, reports) are written."""
+    base = get_settings().data_dir / "outputs" / plan
+    return base / str(year) if year else base
+
+
+@lru_cache
+def renderer() -> Renderer:
+    """The message renderer, templates compiled once per process (an authority's overrides first)."""
+    return Renderer(get_settings().templates_dir)

@@ -1,0 +1,40 @@
+"""The daily dispatcher's question: what is due today, for every plan, from dates and recorded steps only."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from prefect import task
+from prefect.cache_policies import NO_CACHE
+
+from models.db import session_scope
+from models.queries.cycle import load_dates
+from services.plans import active_plans
+from thidua.cycle.decide import CycleFlow, agenda
+
+
+@dataclass(frozen=True)
+class DueRun:
+    """One flow run the dispatcher starts: a step of a plan's cycle."""
+
+    plan: str
+    year: int
+    flow: CycleFlow
+    step: str
+    label: str
+
+
+def candidate_years(cycle_years: range, day: date) -> list[int]:
+    """Cycles that can have something due on `day`: this year's and last year's (reviews fall in quarter I)."""
+    return [y for y in (day.year - 1, day.year) if y in cycle_years]
+
+
+@task(name="xác định việc đến hạn", cache_policy=NO_CACHE)
+def what_is_due(day: date) -> list[DueRun]:
+    """Every step due on `day` that has not run yet, for every active plan and cycle."""
+    due = []
+    with session_scope() as session:
+        for plan in active_plans().values():
+            for year in candidate_years(plan.cycle_years, day):
+                cycle = load_dates(session, plan, year, day)
+                due += [DueRun(plan.code, year, d.flow, d.key, d.label()) for d in agenda(cycle).to_run()]
+    return due

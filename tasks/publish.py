@@ -1,0 +1,37 @@
+"""What an administrator sees in the Prefect UI: per-unit status tables and summaries under stable keys."""
+
+import re
+
+from prefect import task
+from prefect.artifacts import create_markdown_artifact, create_table_artifact
+from prefect.cache_policies import NO_CACHE
+
+from thidua.cycle.state import CycleState
+from thidua.cycle.status import status_rows, summary_markdown
+
+TABLE_ROWS = 1000  # a larger status table is cut to the units that need attention (the CLI has them all)
+
+
+def artifact_key(*parts: object) -> str:
+    """A stable Prefect artifact key from `parts`: lowercase letters, digits and dashes only."""
+    return re.sub(r"[^a-z0-9]+", "-", "-".join(map(str, parts)).lower()).strip("-")
+
+
+@task(name="công bố trạng thái", cache_policy=NO_CACHE)
+def publish_status(state: CycleState, lines: list[str]) -> None:
+    """Per-unit table and Vietnamese summary under stable keys per plan and year."""
+    plan_code, year = state.plan.code, state.year
+    rows, description = status_rows(state), f"Trạng thái hồ sơ từng đơn vị — {plan_code} · {year}"
+    if len(rows) > TABLE_ROWS:
+        behind = [row for row in rows if row["Hồ sơ"] != "đã đủ"]
+        description += (
+            f" — {min(len(behind), TABLE_ROWS)} trên {len(rows)} đơn vị chưa đủ hồ sơ; "
+            f"danh sách đầy đủ: thidua status --plan {plan_code} --year {year} --json"
+        )
+        rows = behind[:TABLE_ROWS]
+    create_table_artifact(rows, key=artifact_key("trang-thai", plan_code, year), description=description)
+    create_markdown_artifact(
+        summary_markdown(state, lines),
+        key=artifact_key("tom-tat", plan_code, year),
+        description=f"Tóm tắt — {plan_code} · {year}",
+    )

@@ -1,0 +1,178 @@
+"""Which date each milestone of a plan falls on in a given year, and the rule that produced it."""
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Literal
+
+from thidua.plan.schema import (
+    AdminRule,
+    CycleStartRule,
+    FixedRule,
+    Milestone,
+    OffsetRule,
+    Plan,
+    Roll,
+    WindowRule,
+    YearlyRule,
+)
+from thidua.calendar import ONE_DAY, WorkingCalendar
+from thidua.errors import InputError, InvalidInput
+from thidua.words import ROLL as ROLL_WORDS
+from thidua.words import ddmmyyyy
+
+
+@dataclass(frozen=True)
+class ScheduledMilestone:
+    """A milestone of one cycle: nominal and effective date (None while pending) and the rule in words."""
+
+    kind: str
+    label: str
+    nominal: date | None
+    date: date | None
+    status: Literal["scheduled", "pending"]
+    rule: str
+    chase: bool
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "kind": self.kind,
+            "nominal_date": self.nominal.isoformat() if self.nominal else None,
+            "date": self.date.isoformat() if self.date else None,
+            "status": self.status,
+            "rule": self.rule,
+        }
+
+
+def plan_calendar(plan: Plan, extra: WorkingCalendar | None = None) -> WorkingCalendar:
+    """The working calendar of `plan`: its own changes plus an administrator's (`extra`)."""
+    return WorkingCalendar(
+        extra_days_off=[*plan.calendar.extra_days_off, *(extra.extra_days_off if extra else ())],
+        extra_working_days=[*plan.calendar.extra_working_days, *(extra.extra_working_days if extra else ())],
+    )
+
+
+def _dm(day_month: tuple[int, int]) -> str:
+    return f"{day_month[0]:02d}/{day_month[1]:02d}"
+
+
+def window_of(rule: WindowRule, year: int) -> tuple[date, date]:
+    """The first and last day of a window rule in cycle `year`."""
+    y = year + rule.year_offset
+    return date(y, rule.start[1], rule.start[0]), date(y, rule.end[1], rule.end[0])
+
+
+def _applies(plan: Plan, milestone: Milestone, year: int) -> bool:
+    if milestone.occurs == "final_year" and year != plan.cycle_years[-1]:
+        return False
+    if isinstance(milestone.rule, FixedRule):
+        return (milestone.rule.cycle_year or milestone.rule.date.year) == year
+    return True
+
+
+class _Resolver:
+    def __init__(self, plan: Plan, year: int, cal: WorkingCalendar, admin_dates: Mapping[str, date]) -> None:
+        self.plan, self.year, self.cal, self.admin_dates = plan, year, cal, admin_dates
+        self.done: dict[str, ScheduledMilestone] = {}
+
+    def resolve(self, m: Milestone) -> ScheduledMilestone:
+        if m.kind not in self.done:
+            self.done[m.kind] = self._resolve(m)
+        return self.done[m.kind]
+
+    def _pending(self, m: Milestone, words: str) -> ScheduledMilestone:
+        return ScheduledMilestone(m.kind, m.label, None, None, "pending", words, m.chase)
+
+    def _resolve(self, m: Milestone) -> ScheduledMilestone:
+        rule, year = m.rule, self.year
+        window = window_of(rule, year) if isinstance(rule, WindowRule) else None
+        if m.kind in self.admin_dates:
+            nominal = self.admin_dates[m.kind]
+            words = f"ngày do quản trị viên ấn định: {ddmmyyyy(nominal)}"
+        elif isinstance(rule, AdminRule):
+            hint = f" (kế hoạch: {rule.expected})" if rule.expected else ""
+            return self._pending(m, f"chờ quản trị viên nhập ngày{hint}; chưa ước đoán")
+        elif isinstance(rule, YearlyRule):
+            y = year + rule.year_offset
+            nominal = date(y, rule.day[1], rule.day[0])
+            if rule.inclusive:
+                words = f"ngày {_dm(rule.day)} hằng năm, tính hết ngày {_dm(rule.day)}"
+            else:
+                nominal -= ONE_DAY
+                words = f"trước ngày {_dm(rule.day)} hằng năm, tức hết ngày {ddmmyyyy(nominal)}"
+        elif isinstance(rule, FixedRule):
+            nominal = rule.date
+            words = f"ngày cố định {ddmmyyyy(nominal)}"
+        elif isinstance(rule, CycleStartRule):
+            nominal = max(self.plan.period.start, date(year, 1, 1))
+            words = "mở chu kỳ: ngày bắt đầu kế hoạch (năm đầu) hoặc 01/01 (các năm sau)"
+        elif isinstance(rule, WindowRule):
+            assert window is not None
+            y = year + rule.year_offset
+            name = rule.name or f"khoảng {_dm(rule.start)}–{_dm(rule.end)}"
+            if rule.default == "first_working_day":
+                nominal, default_words = window[0], "ngày làm việc đầu tiên"
+            elif rule.default == "last_working_day":
+                nominal, default_words = window[1], "ngày làm việc cuối cùng"
+            else:
+                nominal, default_words = date(y, rule.default[1], rule.default[0]), f"ngày {_dm(rule.default)}"
+            words = f"trong {name} ({ddmmyyyy(window[0])}–{ddmmyyyy(window[1])}), mặc định {default_words}"
+        else:
+            assert isinstance(rule, OffsetRule)
+            anchor_milestone = self.plan.milestone(rule.from_)
+            assert anchor_milestone is not None  # checked when the plan is loaded
+            anchor = self.resolve(anchor_milestone) if _applies(self.plan, anchor_milestone, year) else None
+            unit = "ngày làm việc" if rule.count == "working" else "ngày (theo lịch)"
+            side = "trước" if rule.days < 0 else "sau"
+            words = f"{abs(rule.days)} {unit} {side} mốc “{anchor_milestone.label}”"
+            if anchor is None or anchor.date is None:
+                return self._pending(m, f"{words}; chờ mốc “{anchor_milestone.label}” được xác định")
+            words += f" ({ddmmyyyy(anchor.date)})"
+            if rule.count == "working":
+                nominal = self.cal.add_working_days(anchor.date, rule.days)
+            else:
+                nominal = anchor.date + rule.days * ONE_DAY
+        effective, roll_words = self._roll(m, nominal, window)
+        return ScheduledMilestone(m.kind, m.label, nominal, effective, "scheduled", f"{words}; {roll_words}", m.chase)
+
+    def _roll(self, m: Milestone, nominal: date, window: tuple[date, date] | None) -> tuple[date, str]:
+        roll = m.effective_roll
+        reason = self.cal.day_off_reason(nominal)
+        if reason is None or roll is Roll.none:
+            state = "là ngày làm việc" if reason is None else f"là ngày nghỉ ({reason})"
+            return nominal, f"{ddmmyyyy(nominal)} {state}; quy tắc ngày nghỉ: {ROLL_WORDS[roll]}"
+        if roll is Roll.next_working_day:
+            effective = self.cal.next_working_day(nominal)
+            if window and effective > window[1]:
+                effective = self.cal.previous_working_day(nominal)
+                return effective, f"{ddmmyyyy(nominal)} là ngày nghỉ ({reason}) → lùi về {ddmmyyyy(effective)} để còn trong khoảng thời gian"
+        else:
+            effective = self.cal.previous_working_day(nominal)
+        return effective, f"{ddmmyyyy(nominal)} là ngày nghỉ ({reason}) → {ROLL_WORDS[roll]}: {ddmmyyyy(effective)}"
+
+
+def milestones_for_year(
+    plan: Plan, year: int, cal: WorkingCalendar | None = None, admin_dates: Mapping[str, date] | None = None
+) -> list[ScheduledMilestone]:
+    """Every milestone of `plan` in cycle `year`, in plan order; empty if the year is outside the plan."""
+    if year not in plan.cycle_years:
+        return []
+    resolver = _Resolver(plan, year, cal or plan_calendar(plan), admin_dates or {})
+    return [resolver.resolve(m) for m in plan.milestones if _applies(plan, m, year)]
+
+
+def check_admin_date(plan: Plan, year: int, kind: str, day: date) -> None:
+    """Raise InvalidInput unless `day` may be set for milestone `kind` of cycle `year` (an admin date, or a day in a window)."""
+    milestone = plan.milestone(kind)
+    if milestone is None or not isinstance(milestone.rule, AdminRule | WindowRule):
+        settable = [m.kind for m in plan.milestones if isinstance(m.rule, AdminRule | WindowRule)]
+        raise InvalidInput([InputError(plan.code, "--milestone", kind, "chỉ đặt được ngày cho: " + ", ".join(settable))])
+    if year not in plan.cycle_years:
+        raise InvalidInput([InputError(plan.code, "--year", year, "năm không thuộc thời gian của kế hoạch")])
+    if isinstance(milestone.rule, WindowRule):
+        first, last = window_of(milestone.rule, year)
+    else:
+        first, last = date(year, 1, 1), date(year + 1, 12, 31)
+    if not first <= day <= last:
+        reason = f"ngày phải nằm trong khoảng {ddmmyyyy(first)}–{ddmmyyyy(last)} của chu kỳ {year}"
+        raise InvalidInput([InputError(plan.code, "--date", day.isoformat(), reason)])

@@ -1,0 +1,154 @@
+"""A plan file's text in, a typed `Plan` out, or every error at once with file, field and value."""
+
+from collections.abc import Iterator
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from thidua.errors import InputError, InvalidInput
+from thidua.plan.schema import OffsetRule, Plan
+
+_REASONS = {
+    "missing": "thiếu trường bắt buộc",
+    "extra_forbidden": "trường không có trong định dạng kế hoạch",
+    "string_type": "phải là chuỗi ký tự",
+    "int_parsing": "phải là số nguyên",
+    "int_type": "phải là số nguyên",
+    "float_parsing": "phải là số",
+    "bool_parsing": "phải là true hoặc false",
+    "list_type": "phải là một danh sách",
+    "model_type": "phải là một nhóm trường (mapping)",
+    "model_attributes_type": "phải là một nhóm trường (mapping)",
+    "dict_type": "phải là một nhóm trường (mapping)",
+    "date_type": "phải là một ngày",
+    "too_short": "danh sách quá ngắn",
+    "frozen_set_type": "phải là một danh sách",
+    "string_pattern_mismatch": "chỉ dùng chữ thường không dấu, chữ số, '-' và '_'",
+    "union_tag_invalid": "loại không được hỗ trợ",
+    "union_tag_not_found": "thiếu trường phân loại (type/criterion)",
+}
+
+
+_YAML_PROBLEMS = {
+    "mapping values are not allowed here": "không được đặt “khóa: giá trị” ở đây (thụt lề sai?)",
+    "found character '\\t'": "có ký tự tab; hãy thụt lề bằng dấu cách",
+    "could not find expected ':'": "thiếu dấu “:” sau tên trường",
+    "expected ',' or ']'": "danh sách […] chưa đóng ngoặc",
+    "expected ',' or '}'": "nhóm {…} chưa đóng ngoặc",
+    "found unexpected end of stream": "tệp kết thúc giữa chừng (thiếu dấu ngoặc kép?)",
+    "found undefined alias": "tham chiếu * không có định nghĩa &",
+}
+
+
+class _DuplicateKey(yaml.constructor.ConstructorError):
+    """A key written twice in one mapping (PyYAML would silently keep the last)."""
+
+
+class _PlanLoader(yaml.SafeLoader):
+    """SafeLoader that keeps dates as text so that an impossible date gets our message, not a traceback."""
+
+
+def _unique_keys(loader: _PlanLoader, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+    seen: set[Any] = set()
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node, deep=deep)
+        if key in seen:
+            raise _DuplicateKey(None, None, f"khóa “{key}” bị lặp", key_node.start_mark)
+        seen.add(key)
+    return yaml.SafeLoader.construct_mapping(loader, node, deep=deep)
+
+
+_PlanLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, lambda loader, node: _unique_keys(loader, node))
+_PlanLoader.yaml_implicit_resolvers = {
+    key: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+_BOUNDS = {"greater_than_equal": ("≥", "ge"), "greater_than": (">", "gt"), "less_than_equal": ("≤", "le"), "less_than": ("<", "lt")}
+
+
+def _reason(error: Any) -> str:
+    kind, ctx = error["type"], error.get("ctx", {})
+    if kind in ("value_error", "assertion_error"):
+        return str(ctx["error"])
+    if kind in ("literal_error", "enum"):
+        return "phải là một trong: " + ctx["expected"].replace(" or ", " hoặc ")
+    if kind in _BOUNDS:
+        sign, key = _BOUNDS[kind]
+        return f"phải {sign} {ctx[key]}"
+    return _REASONS.get(kind, "giá trị không hợp lệ")
+
+
+def _locate(data: Any, loc: tuple[Any, ...]) -> tuple[str, Any]:
+    """The dotted path and input value at `loc`, skipping the union tags pydantic inserts."""
+    parts: list[str] = []
+    node = data
+    for key in loc:
+        if isinstance(node, dict) and key not in node and key in (node.get("type"), node.get("criterion")):
+            continue
+        if isinstance(node, list) and isinstance(key, int):
+            parts[-1] += f"[{key}]"
+            node = node[key] if key < len(node) else None
+            continue
+        parts.append(str(key))
+        node = node.get(key) if isinstance(node, dict) else None
+    return ".".join(parts) or "(tệp)", node
+
+
+def _consistency(plan: Plan) -> Iterator[tuple[str, object, str]]:
+    groups = set(plan.group_names)
+    group_lists = [(f"participants.{who}", getattr(plan.participants, who)) for who in ("collectives", "individuals")]
+    group_lists += [(f"awards[{i}].groups", a.groups or []) for i, a in enumerate(plan.awards)]
+    for path, codes in group_lists:
+        for i, g in enumerate(codes):
+            if g not in groups:
+                yield f"{path}[{i}]", g, "nhóm đơn vị chưa khai báo trong groups"
+    kinds = [m.kind for m in plan.milestones]
+    for i, m in enumerate(plan.milestones):
+        if kinds.count(m.kind) > 1:
+            yield f"milestones[{i}].kind", m.kind, "loại mốc bị lặp"
+        if isinstance(m.rule, OffsetRule) and m.rule.from_ not in kinds:
+            yield f"milestones[{i}].rule.from", m.rule.from_, "không có mốc nào thuộc loại này"
+    offsets = {m.kind: m.rule.from_ for m in plan.milestones if isinstance(m.rule, OffsetRule)}
+    for i, m in enumerate(plan.milestones):
+        seen, kind = set(), m.kind
+        while kind in offsets and kind not in seen:
+            seen.add(kind)
+            kind = offsets[kind]
+        if kind == m.kind and m.kind in offsets:
+            yield f"milestones[{i}].rule.from", offsets[m.kind], "các mốc tính vòng tròn từ nhau"
+    document_codes = [d.code for d in plan.documents]
+    for i, d in enumerate(plan.documents):
+        if document_codes.count(d.code) > 1:
+            yield f"documents[{i}].code", d.code, "mã tài liệu bị lặp"
+
+
+def parse_plan(text: str, file: str) -> Plan:
+    """The plan in `text`; raises InvalidInput naming `file` with every problem found."""
+    try:
+        data = yaml.load(text, Loader=_PlanLoader)  # noqa: S506  (a SafeLoader subclass)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"dòng {mark.line + 1}, cột {mark.column + 1}" if mark else "(tệp)"
+        line = text.splitlines()[mark.line].strip() if mark and mark.line < len(text.splitlines()) else ""
+        problem = getattr(exc, "problem", None) or ""
+        if not isinstance(exc, _DuplicateKey):
+            known = next((vi for en, vi in _YAML_PROBLEMS.items() if problem.startswith(en)), None)
+            problem = known or (f"cú pháp sai ({problem})" if problem else "cú pháp sai")
+        raise InvalidInput([InputError(file, where, line, f"YAML không hợp lệ: {problem}")]) from None
+    if not isinstance(data, dict):
+        raise InvalidInput([InputError(file, "(tệp)", type(data).__name__, "tệp kế hoạch phải là một mapping YAML")])
+    try:
+        plan = Plan.model_validate(data)
+    except ValidationError as exc:
+        errors = []
+        for error in exc.errors():
+            field, value = _locate(data, error["loc"])
+            errors.append(InputError(file, field, "(không có)" if value is None else value, _reason(error)))
+        raise InvalidInput(errors) from None
+    if problems := [InputError(file, f, v, r) for f, v, r in _consistency(plan)]:
+        raise InvalidInput(problems)
+    return plan
+
