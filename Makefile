@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test bench serve lint
+.PHONY: demo test test-fast bench serve lint
 
 # The environment alone: created or refreshed whenever pyproject.toml changes.
 $(VENV): pyproject.toml
@@ -18,6 +18,10 @@ demo: $(VENV)
 test: $(VENV)
 	$(BIN)/python -m pytest
 
+# Everything but the tests marked `slow` (those that need Prefect's server or a browser).
+test-fast: $(VENV)
+	$(BIN)/python -m pytest -m "not slow"
+
 bench: $(VENV)
 	$(BIN)/python bench/notify.py
 	$(BIN)/python bench/tick.py
@@ -27,3 +31,4 @@ serve: $(VENV)
 
 lint: $(VENV)
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports

@@ -20,19 +20,18 @@ from collections import Counter
 from email.message import EmailMessage
 from pathlib import Path
 
-from deployments.prefect_env import settled_task_runs
-
 import aiosmtplib
 from sqlmodel import Session
 
+from deployments.prefect_env import settled_task_runs
 from models.db import make_engine
 from models.migrate import upgrade
-from notifications.devservers.smtp_sink import read_store
 from notifications.channels.email import EmailChannel
+from notifications.devservers.smtp_sink import read_store
 from notifications.outbox import enqueue, send_due
-from thidua.cycle.drafts import Draft
-from notifications.samples import sample_context
 from notifications.render import Renderer
+from notifications.samples import sample_context
+from thidua.cycle.drafts import Draft
 
 MAIL_FROM = "Thi đua CCHC <thidua@bench.example.vn>"
 

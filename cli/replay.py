@@ -18,11 +18,11 @@ from typing import Any
 
 from sqlmodel import Session, func, select
 
+from deployments.prefect_env import settled_task_runs
 from models import OutboxMessage, OutboxStatus, Unit
 from notifications.devservers.smtp_sink import SmtpSink
 from notifications.devservers.zalo_server import ZaloServer
 from thidua.dates import TZ
-from deployments.prefect_env import settled_task_runs
 from thidua.words import long_date
 
 PLAN, YEAR, PHASE_PLAN = "loc-ninh-2024-2025", 2025, "dong-thap-2021-2025"

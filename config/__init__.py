@@ -7,7 +7,6 @@ from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
-
 class Settings(BaseSettings):
     """Runtime settings; `DATABASE_URL` is also accepted without the prefix."""
 

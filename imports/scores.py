@@ -4,7 +4,7 @@ from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 
-from imports.tables import Cell, read_table
+from imports.tables import Cell, Row, read_table
 from thidua.errors import InputError, InvalidInput
 from thidua.plan.schema import Discipline, Plan
 
@@ -90,6 +90,17 @@ _PARSERS: dict[str, Callable[[Cell], object]] = {
 }
 
 
+def _parse_facts(cells: Row, problem: Callable[[str, object, str], None]) -> dict[str, object]:
+    """The facts of one row that parse; `problem(column, value, reason)` for each that does not."""
+    values: dict[str, object] = {}
+    for column, parse in _PARSERS.items():
+        try:
+            values[column] = parse(cells[column])
+        except ValueError as error:
+            problem(column, cells[column], str(error))
+    return values
+
+
 def parse_scores(path: Path, plan: Plan, year: int, unit_codes: set[str]) -> list[ScoreRow]:
     """Every row of the file, not yet saved; raises InvalidInput with all errors at once, in row order."""
     file = str(path)
@@ -100,18 +111,13 @@ def parse_scores(path: Path, plan: Plan, year: int, unit_codes: set[str]) -> lis
 
     scores, first_line, par_indexes = [], {}, []
     for line, cells in read_table(path, COLUMNS, "tệp không có dòng số liệu nào"):
-        values: dict[str, object] = {}
         code = str(cells["unit_code"])
         if code not in unit_codes:
             problem(line, "unit_code", code, "không có đơn vị này trong danh mục của kế hoạch")
         elif code in first_line:
             problem(line, "unit_code", code, f"trùng với dòng {first_line[code]}")
         first_line.setdefault(code, line)
-        for column, parse in _PARSERS.items():
-            try:
-                values[column] = parse(cells[column])
-            except ValueError as error:
-                problem(line, column, cells[column], str(error))
+        values = _parse_facts(cells, lambda column, value, reason, line=line: problem(line, column, value, reason))
         if "par_index" in values:
             par_indexes.append((line, cells["par_index"], float(values["par_index"])))  # type: ignore[arg-type]
         scores.append({"unit_code": code, **values})

@@ -15,7 +15,6 @@ from thidua.directory import COLUMNS, Unit
 from thidua.errors import InputError, InvalidInput
 from thidua.words import ddmmyyyy
 
-
 UnitRow = dict[str, object]
 """A valid row of the file: column -> value (None for an empty optional cell)."""
 
@@ -196,18 +195,27 @@ def _file_rules(parsed: list[_Parsed], known: Mapping[str, Unit]) -> list[_Probl
         if isinstance(code, str) and first_line[code] == line:
             spans[code] = _Span(*(values.get(column) for column in _Span._fields))  # type: ignore[arg-type]
     for line, cells, values in parsed:
-        code, target, valid_to = values.get("code"), values.get("merged_into"), values.get("valid_to")
-        if not isinstance(target, str) or target == code:
-            continue
-        if target not in spans:
-            reason = "không có đơn vị mã này trong tệp hoặc trong danh mục"
-        elif isinstance(code, str) and first_line[code] == line and (chain := _merge_chain(code, spans)):
-            kind = "lặp vòng" if chain[-1] == code else "dẫn vào một vòng lặp"
-            reason = f"chuỗi sáp nhập {kind}: {' → '.join(chain)}; đơn vị nhận sáp nhập phải là đơn vị còn tồn tại"
-        elif not isinstance(valid_to, date) or (reason := _successor_reason(target, spans[target], valid_to)) is None:
-            continue
-        problems.append(_Problem(line, "merged_into", cells["merged_into"], reason))
+        code = values.get("code")
+        first = isinstance(code, str) and first_line[code] == line
+        if reason := _merge_reason(values, spans, first):
+            problems.append(_Problem(line, "merged_into", cells["merged_into"], reason))
     return problems
+
+
+def _merge_reason(values: UnitRow, spans: Mapping[str, _Span], first: bool) -> str | None:
+    """Why the row's merge is wrong (unknown target, a loop, a target missing the next day), or None.
+
+    `first`: the row is the first of its code in the file (loops are reported there only).
+    """
+    code, target, valid_to = values.get("code"), values.get("merged_into"), values.get("valid_to")
+    if not isinstance(target, str) or target == code:
+        return None
+    if target not in spans:
+        return "không có đơn vị mã này trong tệp hoặc trong danh mục"
+    if first and isinstance(code, str) and (chain := _merge_chain(code, spans)):
+        kind = "lặp vòng" if chain[-1] == code else "dẫn vào một vòng lặp"
+        return f"chuỗi sáp nhập {kind}: {' → '.join(chain)}; đơn vị nhận sáp nhập phải là đơn vị còn tồn tại"
+    return _successor_reason(target, spans[target], valid_to) if isinstance(valid_to, date) else None
 
 
 def parse_units(path: Path, groups: Mapping[str, str], known: Mapping[str, Unit] | None = None) -> list[UnitRow]:

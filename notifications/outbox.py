@@ -34,8 +34,8 @@ from sqlmodel import Session
 
 from models.outbox import OutboxMessage, OutboxStatus
 from models.types import utcnow
-from notifications.channels.base import Transport, Delivery, DeliveryResult, Outgoing
-from notifications.render import Renderer, Rendered
+from notifications.channels.base import Delivery, DeliveryResult, Outgoing, Transport
+from notifications.render import Rendered, Renderer
 from thidua.cycle.drafts import Draft, MessageContext
 
 log = logging.getLogger("thidua.notifications")
@@ -199,13 +199,12 @@ _MARK_OTHER = (
 )
 
 
-def _mark(engine: Engine, worker: str, now: datetime, rows: Mapping[int, Row[Any]], outcomes: Sequence[DeliveryResult], report: SendReport) -> None:
-    """Write `outcomes` back in one transaction, add fallback emails, and count them in `report`.
+_Mark = tuple[Row[Any], dict[str, Any]]
 
-    Only rows still claimed by `worker` are written: if another worker took a row over (its claim
-    looked abandoned), that worker owns the row and its outcome; this one's is logged and dropped.
-    """
-    sent, other, fallback = [], [], []
+
+def _marks(worker: str, now: datetime, rows: Mapping[int, Row[Any]], outcomes: Sequence[DeliveryResult]) -> tuple[list[_Mark], list[_Mark], list[_Mark]]:
+    """The new values of each row, split into sent, failed with a fallback, and the others."""
+    sent, fallback, other = [], [], []
     for outcome in outcomes:
         row = rows[outcome.id]
         values = {"b_id": row.id, "b_worker": worker, **transition(outcome, row.attempts, now)}
@@ -215,7 +214,28 @@ def _mark(engine: Engine, worker: str, now: datetime, rows: Mapping[int, Row[Any
             fallback.append((row, values))  # written one by one: the fallback only if this mark took
         else:
             other.append((row, values))
-    recorded: list[tuple[Row[Any], dict[str, Any]]] = []
+    return sent, fallback, other
+
+
+def _count(report: SendReport, recorded: Sequence[_Mark], outcomes: Sequence[DeliveryResult]) -> None:
+    by_id = {outcome.id: outcome for outcome in outcomes}
+    for row, values in recorded:
+        status = values["status"]
+        if status == OutboxStatus.sent:
+            report.sent[row.channel] = report.sent.get(row.channel, 0) + 1
+        report.failed += status == OutboxStatus.failed
+        report.deferred += status == OutboxStatus.deferred
+        report.retried += by_id[row.id].delivery == Delivery.transient and status == OutboxStatus.pending
+
+
+def _mark(engine: Engine, worker: str, now: datetime, rows: Mapping[int, Row[Any]], outcomes: Sequence[DeliveryResult], report: SendReport) -> None:
+    """Write `outcomes` back in one transaction, add fallback messages, and count them in `report`.
+
+    Only rows still claimed by `worker` are written: if another worker took a row over (its claim
+    looked abandoned), that worker owns the row and its outcome; this one's is logged and dropped.
+    """
+    sent, fallback, other = _marks(worker, now, rows, outcomes)
+    recorded: list[_Mark] = []
     with engine.begin() as conn:
         for statement, marks in ((_MARK_SENT, sent), (_MARK_OTHER, other)):
             if not marks:
@@ -232,14 +252,7 @@ def _mark(engine: Engine, worker: str, now: datetime, rows: Mapping[int, Row[Any
     lost = len(outcomes) - len(recorded)
     if lost:
         log.warning("Worker %s: %d kết quả gửi không được ghi vì tin đã do worker khác nhận lại", worker, lost)
-    by_id = {outcome.id: outcome for outcome in outcomes}
-    for row, values in recorded:
-        status = values["status"]
-        if status == OutboxStatus.sent:
-            report.sent[row.channel] = report.sent.get(row.channel, 0) + 1
-        report.failed += status == OutboxStatus.failed
-        report.deferred += status == OutboxStatus.deferred
-        report.retried += by_id[row.id].delivery == Delivery.transient and status == OutboxStatus.pending
+    _count(report, recorded, outcomes)
 
 
 def _still_ours(conn: Connection, worker: str, marks: list[tuple[Row[Any], dict[str, Any]]]) -> list[tuple[Row[Any], dict[str, Any]]]:

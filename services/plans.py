@@ -1,8 +1,8 @@
 """The plans this installation runs: every valid plan file of the configured folder."""
 
 from config import get_settings
-from imports.plans import plan_by_code, scan_plans
 from imports.plans import cycle_plan as _cycle_plan
+from imports.plans import plan_by_code, scan_plans
 from thidua.plan.schema import Plan
 
 

@@ -85,8 +85,8 @@ def pg_engine(_engines: dict[str, Engine]) -> Engine:
 @pytest.fixture
 def point_app(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[..., None]]:
     """A function that makes `get_settings()` and `default_engine()` use an engine (and extra THIDUA_ settings)."""
-    from models.db import default_engine
     from config import get_settings
+    from models.db import default_engine
 
     def point(engine: Engine, **env: str) -> None:
         monkeypatch.setenv("THIDUA_DATABASE_URL", engine.url.render_as_string(hide_password=False))

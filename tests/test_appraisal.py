@@ -5,10 +5,10 @@ from pathlib import Path
 
 import pytest
 
+from imports.plans import load_plan
 from thidua.appraisal.engine import appraise
 from thidua.appraisal.model import AppraisalResult, Deadline, Facts, Outcome, UnitInput
 from thidua.cycle.state import DossierState
-from imports.plans import load_plan
 from thidua.plan.parse import parse_plan
 from thidua.plan.schema import Discipline, NomineeKind, Plan
 

@@ -4,23 +4,22 @@ from datetime import UTC, date, datetime, time
 from pathlib import Path
 
 import pytest
+from docx import Document
 from openpyxl import load_workbook
 from sqlalchemy import Engine
 from sqlmodel import Session, select
-from docx import Document
 
+from documents.proposal_letter import write_proposal_docx
+from documents.proposal_list import write_proposal_xlsx
+from imports.plans import load_plan
 from models import AwardProposal, Nominee, Score, Unit
 from models.db import session_scope
 from models.queries.appraisal import appraise_cycle
-from thidua.appraisal.model import Outcome
-from documents.proposal_letter import write_proposal_docx
-from services.imports import import_nominees
-from documents.proposal_list import write_proposal_xlsx
-from thidua.dates import TZ
+from services.imports import import_nominees, import_scores
 from services.receipts import record_receipt
+from thidua.appraisal.model import Outcome
+from thidua.dates import TZ
 from thidua.errors import InvalidInput
-from imports.plans import load_plan
-from services.imports import import_scores
 
 PLANS = Path(__file__).parents[1] / "plans"
 LOC_NINH = load_plan(PLANS / "loc-ninh-2024-2025.yaml")

@@ -10,11 +10,11 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from cli import app
-from thidua.errors import InvalidInput
 from imports.plans import load_plan
-from thidua.plan.parse import parse_plan
-from thidua.plan.milestones import milestones_for_year
 from thidua.calendar import WorkingCalendar
+from thidua.errors import InvalidInput
+from thidua.plan.milestones import milestones_for_year
+from thidua.plan.parse import parse_plan
 
 LOC_NINH = Path("plans/loc-ninh-2024-2025.yaml")
 runner = CliRunner()

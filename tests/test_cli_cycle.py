@@ -7,8 +7,8 @@ from sqlalchemy import Engine
 from sqlmodel import Session, select
 from typer.testing import CliRunner
 
-from models import Cycle, Dossier, OutboxMessage
 from cli import app
+from models import Cycle, Dossier, OutboxMessage
 
 runner = CliRunner()
 PLAN = ["--plan", "loc-ninh-2024-2025", "--year", "2025"]

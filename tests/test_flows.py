@@ -9,15 +9,15 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
+from config import get_settings
+from imports.plans import load_plan
 from models import OutboxMessage, Unit
+from models.queries.cycle import set_admin_date
+from notifications.channels.zalo import bootstrap_token
 from notifications.devservers.smtp_sink import SmtpSink
 from notifications.devservers.zalo_server import ZaloServer
-from notifications.channels.zalo import bootstrap_token
-from models.queries.cycle import set_admin_date
 from services.receipts import record_receipt
 from thidua.dates import TZ
-from imports.plans import load_plan
-from config import get_settings
 
 PLAN = load_plan(__import__("pathlib").Path("plans/loc-ninh-2024-2025.yaml"))
 ALL_DOCS = ["to_trinh", "bien_ban", "bao_cao_thanh_tich"]

@@ -7,15 +7,15 @@ from sqlmodel import Session, select
 from typer.testing import CliRunner
 
 import cli.notify as cli
+from config import get_settings
 from models import OutboxMessage, OutboxStatus
+from notifications.channels.zalo import bootstrap_token
 from notifications.devservers.smtp_sink import SmtpSink
 from notifications.devservers.zalo_server import ZaloServer
 from notifications.outbox import enqueue
-from thidua.cycle.drafts import Draft
-from notifications.samples import sample_context
 from notifications.render import Renderer
-from notifications.channels.zalo import bootstrap_token
-from config import get_settings
+from notifications.samples import sample_context
+from thidua.cycle.drafts import Draft
 
 runner = CliRunner()
 

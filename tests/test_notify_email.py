@@ -9,12 +9,12 @@ from sqlmodel import Session, select
 
 from models import OutboxMessage, OutboxStatus
 from models.types import utcnow
-from notifications.devservers.smtp_sink import SmtpSink, read_store
 from notifications.channels.email import EmailChannel, message_id
+from notifications.devservers.smtp_sink import SmtpSink, read_store
 from notifications.outbox import enqueue, message_key, send_due
-from thidua.cycle.drafts import Draft
-from notifications.samples import sample_context
 from notifications.render import Renderer
+from notifications.samples import sample_context
+from thidua.cycle.drafts import Draft
 
 RENDERER = Renderer()
 MAIL_FROM = "Thi đua CCHC Lộc Ninh <thidua@locninh.example.vn>"
@@ -102,11 +102,12 @@ def test_two_workers_at_once_send_every_row_exactly_once(engine: Engine) -> None
 
 
 def _tls_context(tmp_path) -> tuple[ssl.SSLContext, ssl.SSLContext]:
+    import ipaddress
+
     from cryptography import x509
     from cryptography.hazmat.primitives import hashes, serialization
     from cryptography.hazmat.primitives.asymmetric import ec
     from cryptography.x509.oid import NameOID
-    import ipaddress
 
     key = ec.generate_private_key(ec.SECP256R1())
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])

@@ -11,16 +11,16 @@ from sqlalchemy import Engine
 from sqlmodel import Session, select
 
 import tasks.send as send_task
+from config import Settings
 from models import OutboxMessage, OutboxStatus
 from models.types import utcnow
 from notifications.channels.base import Delivery, DeliveryResult, Outgoing
-from notifications.devservers.smtp_sink import SmtpSink
 from notifications.channels.email import EmailChannel
+from notifications.devservers.smtp_sink import SmtpSink
 from notifications.outbox import CLAIM_TIMEOUT, MAX_ATTEMPTS, SendReport, _claim, _mark, enqueue, send_due, transition
-from thidua.cycle.drafts import Draft
-from notifications.samples import sample_context
 from notifications.render import Renderer
-from config import Settings
+from notifications.samples import sample_context
+from thidua.cycle.drafts import Draft
 
 RENDERER = Renderer()
 NOW = utcnow() + dt.timedelta(hours=1)  # every row written by a test is due by then

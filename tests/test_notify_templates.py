@@ -1,5 +1,4 @@
 import re
-
 from email import policy
 from email.parser import BytesParser
 
@@ -8,8 +7,8 @@ from jinja2.exceptions import SecurityError, UndefinedError
 
 from notifications.channels.base import Outgoing
 from notifications.channels.email import EmailChannel
-from notifications.samples import sample_context
 from notifications.render import Renderer
+from notifications.samples import sample_context
 from thidua.cycle.drafts import MessageKind
 
 RENDERER = Renderer()

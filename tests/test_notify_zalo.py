@@ -7,18 +7,18 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
+from config import Settings
 from models import OutboxMessage, OutboxStatus, ZaloToken
 from models.types import utcnow
 from notifications.channels.base import Masker
+from notifications.channels.email import EmailChannel
+from notifications.channels.zalo import TokenStore, ZaloChannel, bootstrap_token, next_morning, zns_phone
 from notifications.devservers.smtp_sink import SmtpSink
 from notifications.devservers.zalo_server import ZaloServer
-from notifications.channels.email import EmailChannel
 from notifications.outbox import enqueue, send_due
-from thidua.cycle.drafts import Draft
-from notifications.samples import sample_context
 from notifications.render import Renderer
-from notifications.channels.zalo import TokenStore, ZaloChannel, bootstrap_token, next_morning, zns_phone
-from config import Settings
+from notifications.samples import sample_context
+from thidua.cycle.drafts import Draft
 
 SECRET = "app-secret-4f9a"
 LOCAL = ZoneInfo("Asia/Ho_Chi_Minh")

@@ -8,13 +8,13 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine
+from test_appraisal_store import AS_OF, LOC_NINH, PLANS, seed_loc_ninh
 from typer.testing import CliRunner
 
+from cli import appraisal as cli_appraisal
 from models import OutboxMessage, OutboxStatus
 from models.db import session_scope
-from test_appraisal_store import AS_OF, LOC_NINH, PLANS, seed_loc_ninh
 from models.queries.appraisal import appraise_cycle
-from cli import appraisal as cli_appraisal
 from services.reports import annual_report, phase_report
 
 NOW = datetime(2026, 3, 1, tzinfo=UTC)

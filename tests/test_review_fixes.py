@@ -8,13 +8,13 @@ from sqlalchemy import Engine
 from typer.testing import CliRunner
 
 from cli import app
+from imports.plans import load_plan, plan_by_code, scan_plans
+from thidua.calendar import WorkingCalendar
 from thidua.cycle.decide import agenda
 from thidua.cycle.state import CycleDates
 from thidua.errors import InvalidInput
-from imports.plans import load_plan, plan_by_code, scan_plans
-from thidua.plan.parse import parse_plan
 from thidua.plan.milestones import milestones_for_year
-from thidua.calendar import WorkingCalendar
+from thidua.plan.parse import parse_plan
 
 LOC_NINH = Path("plans/loc-ninh-2024-2025.yaml")
 runner = CliRunner()

@@ -8,10 +8,10 @@ from apscheduler.util import ref_to_obj
 from sqlalchemy import Engine
 from typer.testing import CliRunner
 
-from deployments.embedded import JOB_ID, MISFIRE_GRACE_S, SchedulerAlreadyRunning, build_scheduler, exclusive_store
-from deployments.schedule import DailySchedule, daily_schedule
 from cli import app
 from config import Settings
+from deployments.embedded import JOB_ID, MISFIRE_GRACE_S, SchedulerAlreadyRunning, build_scheduler, exclusive_store
+from deployments.schedule import DailySchedule, daily_schedule
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 

@@ -8,13 +8,13 @@ from sqlalchemy import Engine
 from sqlmodel import Session, select
 from typer.testing import CliRunner
 
-from models import Score, Unit
-from models.db import session_scope
 from cli import app
-from thidua.errors import InvalidInput
 from imports.plans import load_plan
 from imports.scores import COLUMNS
+from models import Score, Unit
+from models.db import session_scope
 from services.imports import import_scores
+from thidua.errors import InvalidInput
 
 PLANS = Path(__file__).parents[1] / "plans"
 LOC_NINH = load_plan(PLANS / "loc-ninh-2024-2025.yaml")

@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from thidua.errors import InvalidInput
 from imports.plans import load_plans
+from thidua.errors import InvalidInput
+from thidua.plan.milestones import ScheduledMilestone, milestones_for_year
 from thidua.plan.parse import parse_plan
 from thidua.plan.schema import Plan, Roll
-from thidua.plan.milestones import ScheduledMilestone, milestones_for_year
 
 PLANS_DIR = Path(__file__).resolve().parent.parent / "plans"
 SEEDS = ("can-tho-vpub-2019", "dong-thap-2021-2025", "mo-lao-2023", "loc-ninh-2024-2025")

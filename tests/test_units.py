@@ -1,8 +1,8 @@
 """The unit directory: CSV/XLSX import (all or nothing, idempotent), validation messages, and the CLI."""
 
 import csv
-from collections.abc import Callable
 import json
+from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
 
@@ -12,15 +12,15 @@ from sqlalchemy import Engine
 from sqlmodel import Session, select
 from typer.testing import CliRunner
 
-from models.db import session_scope
-from models.units import Unit
 from cli.units import plan_groups, units_app
-from thidua.errors import InvalidInput
 from imports.tables import BadValue
 from imports.units import normalize_phone, parse_date
+from models.db import session_scope
 from models.queries.units import ImportReport, list_units
+from models.units import Unit
 from services.imports import import_units
 from thidua.directory import COLUMNS
+from thidua.errors import InvalidInput
 
 EXAMPLES_DIR = Path(__file__).parent.parent / "plans" / "units"
 EXAMPLES = sorted(EXAMPLES_DIR.glob("*.csv"))

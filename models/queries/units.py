@@ -10,6 +10,7 @@ from models.units import Unit as UnitRow
 from thidua.channels import Person
 from thidua.directory import COLUMNS, Unit
 
+
 @dataclass(frozen=True)
 class ImportReport:
     """What an import did, as unit codes; units `absent` from the file were kept as they were."""

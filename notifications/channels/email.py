@@ -11,8 +11,8 @@ from typing import ClassVar, Literal
 import aiosmtplib
 from sqlalchemy import Engine
 
-from notifications.channels.base import Delivery, Masker, DeliveryResult, Outgoing
 from config import Settings
+from notifications.channels.base import Delivery, DeliveryResult, Masker, Outgoing
 from notifications.render import one_line
 from notifications.secrets import SMTP_PASSWORD_BLOCK, resolve_secret
 

@@ -9,21 +9,21 @@ import asyncio
 import re
 from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass, field
-from functools import cache
 from datetime import datetime, time, timedelta
+from functools import cache
 from typing import Any, ClassVar
 from zoneinfo import ZoneInfo
 
 import httpx
 from sqlalchemy import Engine, select, update
 
+from config import Settings
 from models.types import utcnow
 from models.zalo import ZaloToken
-from notifications.channels.base import Delivery, Masker, DeliveryResult, Outgoing
+from notifications.channels.base import Delivery, DeliveryResult, Masker, Outgoing
 from notifications.channels.zalo_errors import ZaloError, classify
 from notifications.secrets import ZALO_APP_SECRET_BLOCK, resolve_secret
 from thidua.channels import OA_PREFIX
-from config import Settings
 from thidua.dates import TIMEZONE
 
 TOKENS = ZaloToken.__table__  # type: ignore[attr-defined]

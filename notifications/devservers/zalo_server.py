@@ -20,6 +20,7 @@ import re
 import secrets
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, fields
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -120,38 +121,54 @@ class ZaloServer(RecordingServer):
         if faults.delay_s:
             time.sleep(faults.delay_s)
         with self._lock:
-            if faults.fail_5xx > 0:
-                faults.fail_5xx -= 1
-                return 503, {"error": -1, "message": "Service unavailable"}
             zns = path == "/message/template"
-            if headers.get("access_token") not in self._access:
-                return 200, {"error": -124 if zns else -216, "message": "Access token is invalid"}
-            if faults.quota_exhausted:
-                return 200, {"error": -144 if zns else -211, "message": "Out of quota"}
-            if faults.outside_hours:
-                return 200, {"error": -133 if zns else -234, "message": "Outside allowed sending time"}
+            if refusal := self._refusal(zns, headers):
+                return refusal
             message_id = f"msg-{next(self._ids)}"
-            if zns:
-                phone = str(body.get("phone", ""))
-                if not _PHONE.fullmatch(phone) or phone in faults.invalid_phones:
-                    return 200, {"error": -108, "message": "Phone number invalid"}
-                if str(body.get("template_id")) not in self.template_ids:
-                    return 200, {"error": -109, "message": "Template ID invalid"}
-                if not faults.template_approved:
-                    return 200, {"error": -131, "message": "Template is not approved"}
-                received = ZaloReceived(path, phone, str(body.get("tracking_id", "")), None, str(body["template_id"]), dict(body.get("template_data") or {}), message_id)
-                data: dict[str, Any] = {"msg_id": message_id, "sent_time": str(int(time.time() * 1000)), "quota": {"dailyQuota": "500", "remainingQuota": "499"}}
-            else:
-                user_id = str((body.get("recipient") or {}).get("user_id", ""))
-                if not user_id or user_id in faults.non_followers:
-                    return 200, {"error": -213, "message": "User has not followed the OA"}
-                text = str((body.get("message") or {}).get("text", ""))
-                key = hashlib.sha256(f"{user_id}\x1f{text}".encode()).hexdigest()[:32]
-                received = ZaloReceived(path, f"user:{user_id}", key, text, None, None, message_id)
-                data = {"message_id": message_id, "user_id": user_id}
+            accepted = self._zns(body, message_id) if zns else self._oa(body, message_id)
+            if isinstance(accepted, dict):
+                return 200, accepted
+            received, data = accepted
             self.messages.append(received)
             self._write(asdict(received))
         return 200, {"error": 0, "message": "Success", "data": data}
+
+    def _refusal(self, zns: bool, headers: Any) -> tuple[int, dict[str, Any]] | None:
+        """The server-wide answer that refuses any message now (outage, token, quota, hours), if any."""
+        faults = self.faults
+        if faults.fail_5xx > 0:
+            faults.fail_5xx -= 1
+            return 503, {"error": -1, "message": "Service unavailable"}
+        if headers.get("access_token") not in self._access:
+            return 200, {"error": -124 if zns else -216, "message": "Access token is invalid"}
+        if faults.quota_exhausted:
+            return 200, {"error": -144 if zns else -211, "message": "Out of quota"}
+        if faults.outside_hours:
+            return 200, {"error": -133 if zns else -234, "message": "Outside allowed sending time"}
+        return None
+
+    def _zns(self, body: dict[str, Any], message_id: str) -> tuple[ZaloReceived, dict[str, Any]] | dict[str, Any]:
+        """A ZNS template message, or the error body that refuses it."""
+        phone = str(body.get("phone", ""))
+        if not _PHONE.fullmatch(phone) or phone in self.faults.invalid_phones:
+            return {"error": -108, "message": "Phone number invalid"}
+        if str(body.get("template_id")) not in self.template_ids:
+            return {"error": -109, "message": "Template ID invalid"}
+        if not self.faults.template_approved:
+            return {"error": -131, "message": "Template is not approved"}
+        received = ZaloReceived("/message/template", phone, str(body.get("tracking_id", "")), None, str(body["template_id"]), dict(body.get("template_data") or {}), message_id)
+        quota = {"dailyQuota": "500", "remainingQuota": "499"}
+        return received, {"msg_id": message_id, "sent_time": str(int(time.time() * 1000)), "quota": quota}
+
+    def _oa(self, body: dict[str, Any], message_id: str) -> tuple[ZaloReceived, dict[str, Any]] | dict[str, Any]:
+        """An OA consultation message to a follower, or the error body that refuses it."""
+        user_id = str((body.get("recipient") or {}).get("user_id", ""))
+        if not user_id or user_id in self.faults.non_followers:
+            return {"error": -213, "message": "User has not followed the OA"}
+        text = str((body.get("message") or {}).get("text", ""))
+        key = hashlib.sha256(f"{user_id}\x1f{text}".encode()).hexdigest()[:32]
+        received = ZaloReceived("/v3.0/oa/message/cs", f"user:{user_id}", key, text, None, None, message_id)
+        return received, {"message_id": message_id, "user_id": user_id}
 
     def control(self, switches: dict[str, Any]) -> None:
         """Set `Faults` fields by name (lists become sets), as `POST /_control` does."""
@@ -168,6 +185,24 @@ class ZaloServer(RecordingServer):
     def _shutdown(self) -> None:
         self._httpd.shutdown()
         self._httpd.server_close()
+
+
+def _control(server: ZaloServer, path: str, headers: Any, body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+    server.control(body)
+    return 200, {"error": 0}
+
+
+def _new_tokens(server: ZaloServer, path: str, headers: Any, body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+    access, refresh = server.issue_tokens()
+    return 200, {"access_token": access, "refresh_token": refresh, "expires_in": "90000"}
+
+
+_POST_ROUTES: dict[str, Callable[[ZaloServer, str, Any, dict[str, Any]], tuple[int, dict[str, Any]]]] = {
+    "/v3.0/oa/message/cs": ZaloServer._message,
+    "/message/template": ZaloServer._message,
+    "/_control": _control,
+    "/_tokens": _new_tokens,
+}
 
 
 def _handler(server: ZaloServer) -> type[BaseHTTPRequestHandler]:
@@ -195,15 +230,9 @@ def _handler(server: ZaloServer) -> type[BaseHTTPRequestHandler]:
                 if self.path == "/v4/oa/access_token":
                     form = {key: values[0] for key, values in parse_qs(raw.decode()).items()}
                     return self._reply(*server._refresh_tokens(self.headers, form))
-                body = json.loads(raw or b"{}")
-                if self.path in ("/v3.0/oa/message/cs", "/message/template"):
-                    return self._reply(*server._message(self.path, self.headers, body))
-                if self.path == "/_control":
-                    server.control(body)
-                    return self._reply(200, {"error": 0})
-                if self.path == "/_tokens":
-                    access, refresh = server.issue_tokens()
-                    return self._reply(200, {"access_token": access, "refresh_token": refresh, "expires_in": "90000"})
+                route = _POST_ROUTES.get(self.path)
+                if route is not None:
+                    return self._reply(*route(server, self.path, self.headers, json.loads(raw or b"{}")))
             except (ValueError, KeyError) as exc:
                 return self._reply(400, {"error": -400, "message": f"Bad request: {exc}"})
             self._reply(404, {"error": -404, "message": "Not found"})

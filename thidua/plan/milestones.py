@@ -1,10 +1,12 @@
 """Which date each milestone of a plan falls on in a given year, and the rule that produced it."""
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
+from thidua.calendar import ONE_DAY, WorkingCalendar
+from thidua.errors import InputError, InvalidInput
 from thidua.plan.schema import (
     AdminRule,
     CycleStartRule,
@@ -16,8 +18,6 @@ from thidua.plan.schema import (
     WindowRule,
     YearlyRule,
 )
-from thidua.calendar import ONE_DAY, WorkingCalendar
-from thidua.errors import InputError, InvalidInput
 from thidua.words import ROLL as ROLL_WORDS
 from thidua.words import ddmmyyyy
 
@@ -84,56 +84,73 @@ class _Resolver:
         return ScheduledMilestone(m.kind, m.label, None, None, "pending", words, m.chase)
 
     def _resolve(self, m: Milestone) -> ScheduledMilestone:
-        rule, year = m.rule, self.year
-        window = window_of(rule, year) if isinstance(rule, WindowRule) else None
         if m.kind in self.admin_dates:
             nominal = self.admin_dates[m.kind]
-            words = f"ngày do quản trị viên ấn định: {ddmmyyyy(nominal)}"
-        elif isinstance(rule, AdminRule):
-            hint = f" (kế hoạch: {rule.expected})" if rule.expected else ""
-            return self._pending(m, f"chờ quản trị viên nhập ngày{hint}; chưa ước đoán")
-        elif isinstance(rule, YearlyRule):
-            y = year + rule.year_offset
-            nominal = date(y, rule.day[1], rule.day[0])
-            if rule.inclusive:
-                words = f"ngày {_dm(rule.day)} hằng năm, tính hết ngày {_dm(rule.day)}"
-            else:
-                nominal -= ONE_DAY
-                words = f"trước ngày {_dm(rule.day)} hằng năm, tức hết ngày {ddmmyyyy(nominal)}"
-        elif isinstance(rule, FixedRule):
-            nominal = rule.date
-            words = f"ngày cố định {ddmmyyyy(nominal)}"
-        elif isinstance(rule, CycleStartRule):
-            nominal = max(self.plan.period.start, date(year, 1, 1))
-            words = "mở chu kỳ: ngày bắt đầu kế hoạch (năm đầu) hoặc 01/01 (các năm sau)"
-        elif isinstance(rule, WindowRule):
-            assert window is not None
-            y = year + rule.year_offset
-            name = rule.name or f"khoảng {_dm(rule.start)}–{_dm(rule.end)}"
-            if rule.default == "first_working_day":
-                nominal, default_words = window[0], "ngày làm việc đầu tiên"
-            elif rule.default == "last_working_day":
-                nominal, default_words = window[1], "ngày làm việc cuối cùng"
-            else:
-                nominal, default_words = date(y, rule.default[1], rule.default[0]), f"ngày {_dm(rule.default)}"
-            words = f"trong {name} ({ddmmyyyy(window[0])}–{ddmmyyyy(window[1])}), mặc định {default_words}"
+            found: tuple[date, str] | str = nominal, f"ngày do quản trị viên ấn định: {ddmmyyyy(nominal)}"
         else:
-            assert isinstance(rule, OffsetRule)
-            anchor_milestone = self.plan.milestone(rule.from_)
-            assert anchor_milestone is not None  # checked when the plan is loaded
-            anchor = self.resolve(anchor_milestone) if _applies(self.plan, anchor_milestone, year) else None
-            unit = "ngày làm việc" if rule.count == "working" else "ngày (theo lịch)"
-            side = "trước" if rule.days < 0 else "sau"
-            words = f"{abs(rule.days)} {unit} {side} mốc “{anchor_milestone.label}”"
-            if anchor is None or anchor.date is None:
-                return self._pending(m, f"{words}; chờ mốc “{anchor_milestone.label}” được xác định")
-            words += f" ({ddmmyyyy(anchor.date)})"
-            if rule.count == "working":
-                nominal = self.cal.add_working_days(anchor.date, rule.days)
-            else:
-                nominal = anchor.date + rule.days * ONE_DAY
+            found = self._RULES[type(m.rule)](self, m.rule)
+        if isinstance(found, str):
+            return self._pending(m, found)
+        nominal, words = found
+        window = window_of(m.rule, self.year) if isinstance(m.rule, WindowRule) else None
         effective, roll_words = self._roll(m, nominal, window)
         return ScheduledMilestone(m.kind, m.label, nominal, effective, "scheduled", f"{words}; {roll_words}", m.chase)
+
+    # Each date rule gives its nominal date and the rule in words, or (a string) why it is still pending.
+
+    def _admin(self, rule: AdminRule) -> str:
+        hint = f" (kế hoạch: {rule.expected})" if rule.expected else ""
+        return f"chờ quản trị viên nhập ngày{hint}; chưa ước đoán"
+
+    def _yearly(self, rule: YearlyRule) -> tuple[date, str]:
+        nominal = date(self.year + rule.year_offset, rule.day[1], rule.day[0])
+        if rule.inclusive:
+            return nominal, f"ngày {_dm(rule.day)} hằng năm, tính hết ngày {_dm(rule.day)}"
+        nominal -= ONE_DAY
+        return nominal, f"trước ngày {_dm(rule.day)} hằng năm, tức hết ngày {ddmmyyyy(nominal)}"
+
+    def _fixed(self, rule: FixedRule) -> tuple[date, str]:
+        return rule.date, f"ngày cố định {ddmmyyyy(rule.date)}"
+
+    def _cycle_start(self, rule: CycleStartRule) -> tuple[date, str]:
+        nominal = max(self.plan.period.start, date(self.year, 1, 1))
+        return nominal, "mở chu kỳ: ngày bắt đầu kế hoạch (năm đầu) hoặc 01/01 (các năm sau)"
+
+    def _window(self, rule: WindowRule) -> tuple[date, str]:
+        first, last = window_of(rule, self.year)
+        name = rule.name or f"khoảng {_dm(rule.start)}–{_dm(rule.end)}"
+        if rule.default == "first_working_day":
+            nominal, default_words = first, "ngày làm việc đầu tiên"
+        elif rule.default == "last_working_day":
+            nominal, default_words = last, "ngày làm việc cuối cùng"
+        else:
+            nominal = date(self.year + rule.year_offset, rule.default[1], rule.default[0])
+            default_words = f"ngày {_dm(rule.default)}"
+        return nominal, f"trong {name} ({ddmmyyyy(first)}–{ddmmyyyy(last)}), mặc định {default_words}"
+
+    def _offset(self, rule: OffsetRule) -> tuple[date, str] | str:
+        anchor_milestone = self.plan.milestone(rule.from_)
+        assert anchor_milestone is not None  # checked when the plan is loaded
+        anchor = self.resolve(anchor_milestone) if _applies(self.plan, anchor_milestone, self.year) else None
+        unit = "ngày làm việc" if rule.count == "working" else "ngày (theo lịch)"
+        side = "trước" if rule.days < 0 else "sau"
+        words = f"{abs(rule.days)} {unit} {side} mốc “{anchor_milestone.label}”"
+        if anchor is None or anchor.date is None:
+            return f"{words}; chờ mốc “{anchor_milestone.label}” được xác định"
+        if rule.count == "working":
+            nominal = self.cal.add_working_days(anchor.date, rule.days)
+        else:
+            nominal = anchor.date + rule.days * ONE_DAY
+        return nominal, f"{words} ({ddmmyyyy(anchor.date)})"
+
+    _RULES: dict[type, Callable[..., tuple[date, str] | str]] = {
+        AdminRule: _admin,
+        YearlyRule: _yearly,
+        FixedRule: _fixed,
+        CycleStartRule: _cycle_start,
+        WindowRule: _window,
+        OffsetRule: _offset,
+    }
 
     def _roll(self, m: Milestone, nominal: date, window: tuple[date, date] | None) -> tuple[date, str]:
         roll = m.effective_roll

@@ -97,7 +97,7 @@ def _locate(data: Any, loc: tuple[Any, ...]) -> tuple[str, Any]:
     return ".".join(parts) or "(tệp)", node
 
 
-def _consistency(plan: Plan) -> Iterator[tuple[str, object, str]]:
+def _group_references(plan: Plan) -> Iterator[tuple[str, object, str]]:
     groups = set(plan.group_names)
     group_lists = [(f"participants.{who}", getattr(plan.participants, who)) for who in ("collectives", "individuals")]
     group_lists += [(f"awards[{i}].groups", a.groups or []) for i, a in enumerate(plan.awards)]
@@ -105,24 +105,41 @@ def _consistency(plan: Plan) -> Iterator[tuple[str, object, str]]:
         for i, g in enumerate(codes):
             if g not in groups:
                 yield f"{path}[{i}]", g, "nhóm đơn vị chưa khai báo trong groups"
+
+
+def _milestone_references(plan: Plan) -> Iterator[tuple[str, object, str]]:
     kinds = [m.kind for m in plan.milestones]
+    offsets = {m.kind: m.rule.from_ for m in plan.milestones if isinstance(m.rule, OffsetRule)}
     for i, m in enumerate(plan.milestones):
         if kinds.count(m.kind) > 1:
             yield f"milestones[{i}].kind", m.kind, "loại mốc bị lặp"
-        if isinstance(m.rule, OffsetRule) and m.rule.from_ not in kinds:
-            yield f"milestones[{i}].rule.from", m.rule.from_, "không có mốc nào thuộc loại này"
-    offsets = {m.kind: m.rule.from_ for m in plan.milestones if isinstance(m.rule, OffsetRule)}
-    for i, m in enumerate(plan.milestones):
-        seen, kind = set(), m.kind
-        while kind in offsets and kind not in seen:
-            seen.add(kind)
-            kind = offsets[kind]
-        if kind == m.kind and m.kind in offsets:
+        if m.kind in offsets and offsets[m.kind] not in kinds:
+            yield f"milestones[{i}].rule.from", offsets[m.kind], "không có mốc nào thuộc loại này"
+        elif m.kind in offsets and _loops(m.kind, offsets):
             yield f"milestones[{i}].rule.from", offsets[m.kind], "các mốc tính vòng tròn từ nhau"
-    document_codes = [d.code for d in plan.documents]
+
+
+def _loops(kind: str, offsets: dict[str, str]) -> bool:
+    """Whether following `from` links starting at milestone `kind` comes back to it."""
+    seen, current = set(), kind
+    while current in offsets and current not in seen:
+        seen.add(current)
+        current = offsets[current]
+    return current == kind
+
+
+def _document_codes(plan: Plan) -> Iterator[tuple[str, object, str]]:
+    codes = [d.code for d in plan.documents]
     for i, d in enumerate(plan.documents):
-        if document_codes.count(d.code) > 1:
+        if codes.count(d.code) > 1:
             yield f"documents[{i}].code", d.code, "mã tài liệu bị lặp"
+
+
+def _consistency(plan: Plan) -> Iterator[tuple[str, object, str]]:
+    """Every reference of the plan to something it must declare, and every code it repeats."""
+    yield from _group_references(plan)
+    yield from _milestone_references(plan)
+    yield from _document_codes(plan)
 
 
 def parse_plan(text: str, file: str) -> Plan:

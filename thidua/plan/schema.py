@@ -7,10 +7,20 @@ from datetime import date
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from thidua.channels import REGISTRY
 from thidua.dates import parse_date, parse_day_month
+
 
 def _plan_date(value: object) -> date:
     day = parse_date(value)
