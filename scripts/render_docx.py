@@ -32,6 +32,9 @@ def check_tools() -> str:
         fail(f"không tìm thấy LibreOffice (lệnh soffice). Trên Debian 12, cài bằng:\n  {INSTALL}")
     if shutil.which("pdftoppm") is None:
         fail(f"không tìm thấy pdftoppm (gói poppler-utils). Trên Debian 12, cài bằng:\n  {INSTALL}")
+    if shutil.which("fc-list") is None:
+        print("Cảnh báo: không có fc-list (gói fontconfig) nên không kiểm tra được phông chữ.", file=sys.stderr)
+        return soffice
     families = subprocess.run(["fc-list", ":lang=vi", "family"], capture_output=True, text=True).stdout
     if not any(name in families for name in SERIF):
         fail(
