@@ -86,8 +86,8 @@ _AFTER_PGNUMTYPE = ("w:cols", "w:formProt", "w:vAlign", "w:noEndnote", "w:titleP
 
 
 def clean(text: str) -> str:
-    """`text` in NFC with tabs and line breaks made spaces and other control characters removed."""
-    kept = (" " if char in "\t\n\r\v\f" else char for char in unicodedata.normalize("NFC", text))
+    """`text` in NFC with tabs and line or paragraph breaks made spaces and other control characters removed."""
+    kept = (" " if char in "\t\n\r\v\f\x85\u2028\u2029" else char for char in unicodedata.normalize("NFC", text))
     return "".join(c for c in kept if unicodedata.category(c) not in ("Cc", "Cs") and c not in "\ufffe\uffff")
 
 

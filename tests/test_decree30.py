@@ -281,7 +281,7 @@ def test_recipients_one_a_line_when_several() -> None:
 
 
 def test_user_text_is_plain_text_without_control_characters() -> None:
-    hostile = "Phòng\x00 Nội\x07 vụ\n<w:br/> {{ x }} **đậm**\tcuối"
+    hostile = "Phòng\x00 Nội\x07 vụ\n<w:br/> {{ x }}\u2028**đậm**\tcuối"
     assert clean(hostile) == "Phòng Nội vụ <w:br/> {{ x }} **đậm** cuối"
     assert clean("Nghi\u0323 đi\u0323nh") == "Nghị định"  # decomposed diacritics are composed (NFC)
     document = letter(agency="Phòng\x0bNội vụ", title=hostile)
