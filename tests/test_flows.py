@@ -21,6 +21,7 @@ from thidua.dates import TZ
 
 PLAN = load_plan(__import__("pathlib").Path("plans/loc-ninh-2024-2025.yaml"))
 ALL_DOCS = ["to_trinh", "bien_ban", "bao_cao_thanh_tich"]
+pytestmark = pytest.mark.slow  # a Prefect server: what only Prefect can show
 
 # code, name, zalo user id, phone, valid_to, merged_into
 UNITS = [
