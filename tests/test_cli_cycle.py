@@ -68,3 +68,23 @@ def test_zalo_token_is_stored_once_authorised(app_engine: Engine) -> None:
     with Session(app_engine) as session:
         (token,) = session.exec(select(ZaloToken)).all()
     assert (token.access_token, token.refresh_token, token.version) == ("acc-2", "ref-acc-2", 1)
+
+
+def test_admin_dates_must_fall_in_their_window(app_engine: Engine) -> None:
+    args = ["cycle", "set-date", "--plan", "loc-ninh-2024-2025", "--year", "2025", "--milestone", "annual_review"]
+    outside = runner.invoke(app, [*args, "--date", "2027-06-01"])
+    assert outside.exit_code == 2 and "01/01/2026–31/03/2026" in outside.stderr
+    inside = runner.invoke(app, [*args, "--date", "2026-02-22"])  # a Sunday after Tết: rolls to Monday 23/02
+    assert inside.exit_code == 0
+    status = runner.invoke(app, ["calendar", "plans/loc-ninh-2024-2025.yaml", "--year", "2025", "--json"])
+    assert status.exit_code == 0
+    outside_year = runner.invoke(app, ["status", "--plan", "loc-ninh-2024-2025", "--year", "2031"])
+    assert outside_year.exit_code == 2 and "2024–2025" in outside_year.stderr
+
+
+def test_receipts_in_the_future_or_on_impossible_days_are_refused(app_engine: Engine) -> None:
+    base = ["dossier", "receive", "--plan", "loc-ninh-2024-2025", "--year", "2025", "--unit", "x", "--doc", "to_trinh"]
+    future = runner.invoke(app, [*base, "--at", "2099-01-01T08:00"])
+    assert future.exit_code == 2 and "tương lai" in future.stderr
+    impossible = runner.invoke(app, [*base, "--at", "2025-02-30T08:00"])
+    assert impossible.exit_code == 2 and "tháng 2 năm 2025 chỉ có 28 ngày" in impossible.stderr

@@ -150,22 +150,6 @@ def test_replay_2025_sends_exactly_the_expected_messages(cycle_db: Engine, serve
     assert max(Counter(smtp.message_ids()).values()) == 1
 
 
-def test_week_of_downtime_catches_up_each_step_once(cycle_db: Engine) -> None:
-    from flows.daily import daily
-
-    daily(as_of=date(2025, 1, 2))
-    # down from 15/11 to 27/11: the 14- and 7-day reminders were missed
-    replay(cycle_db, [date(2025, 11, 28), date(2025, 11, 28), date(2025, 12, 1)])
-    steps = per_unit_steps(cycle_db)
-    assert steps["d-never"] == {"launch", "remind-1d", "deadline-day"}  # the latest due reminder, no burst
-    # down over the deadline: no "before the deadline" reminder afterwards, escalations once each
-    replay(cycle_db, [date(2025, 12, 9), date(2025, 12, 9)])
-    steps = per_unit_steps(cycle_db)
-    assert steps["d-never"] == {"launch", "remind-1d", "deadline-day", "escalate-1wd-unit_head"}
-    assert steps["*"] == {"escalate-3wd-standing_agency", "escalate-5wd-chairman"}
-    assert max(sent(cycle_db).values()) == 1
-
-
 @pytest.mark.parametrize("cycle_db", ["pg_engine"], indirect=True)
 def test_two_dispatchers_on_the_same_day_send_each_message_once(
     cycle_db: Engine, servers: tuple[SmtpSink, ZaloServer]

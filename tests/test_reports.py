@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine
-from test_appraisal_store import AS_OF, LOC_NINH, PLANS, seed_loc_ninh
+from test_appraisal_database import AS_OF, LOC_NINH, PLANS, seed_loc_ninh
 from typer.testing import CliRunner
 
 from cli import appraisal as cli_appraisal
