@@ -23,6 +23,7 @@ test-fast: $(VENV)
 	$(BIN)/python -m pytest -m "not slow"
 
 bench: $(VENV)
+	$(BIN)/python bench/cli.py
 	$(BIN)/python bench/notify.py
 	$(BIN)/python bench/tick.py
 
