@@ -4,6 +4,7 @@ from datetime import date
 from typing import Any
 
 from prefect import flow
+from prefect.utilities.annotations import quote
 
 from flows.notify import step_result
 from services.plans import active_plans
@@ -33,6 +34,6 @@ def appraisal(plan: str, year: int, as_of: date | None = None) -> dict[str, Any]
     result = appraise_task(active_plans()[plan], year, end_of_day(day))
     files = write_proposal_files_task(result, outputs_dir(plan, year))
     lines = [*_summary(result), *(f"Đã ghi {path.name}" for path in files)]
-    publish_status(read_cycle(plan, year, day), lines)
+    publish_status(quote(read_cycle(plan, year, day)), lines)
     record_done(plan, year, day, (ONE_OFF[CycleFlow.appraisal], str(year)))
     return step_result(CycleFlow.appraisal, plan, year, CycleFlow.appraisal.value, day, lines)

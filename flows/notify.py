@@ -4,6 +4,7 @@ from datetime import date
 from typing import Any
 
 from prefect import flow
+from prefect.utilities.annotations import quote
 
 from services.runtime import today
 from tasks.cycle import read_cycle, write_step
@@ -21,10 +22,10 @@ def notify(plan: str, year: int, step: str, as_of: date | None = None) -> dict[s
     work = batch(state, due) if due else None
     if work is None:
         return step_result(CycleFlow.notify, plan, year, step, day, [f"Bước {step}: không có việc đến hạn"])
-    written = write_step(state, work)
+    written = write_step(quote(state), quote(work))  # quote: Prefect does not walk the 10,000 units for futures
     sent, alerts = send_messages() if written else ({}, [])
     lines = [work.describe(), *work.notes, *alerts]
-    publish_status(after(state, work), lines)
+    publish_status(quote(after(state, work)), lines)
     return step_result(CycleFlow.notify, plan, year, step, day, lines, sent)
 
 
