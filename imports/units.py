@@ -11,7 +11,7 @@ from email_validator import EmailNotValidError, validate_email
 
 from imports.tables import BadValue, Cell, read_table
 from thidua import dates as dateparse
-from thidua.directory import COLUMNS, Unit
+from thidua.directory import COLUMNS, Unit, valid_on
 from thidua.errors import InputError, InvalidInput
 from thidua.words import ddmmyyyy
 
@@ -150,7 +150,7 @@ class _Span(NamedTuple):
     merged_into: str | None
 
     def exists_on(self, day: date) -> bool:
-        return (self.valid_from is None or self.valid_from <= day) and (self.valid_to is None or day <= self.valid_to)
+        return valid_on(self.valid_from, self.valid_to, day)
 
 
 def _merge_chain(code: str, spans: Mapping[str, _Span]) -> list[str] | None:

@@ -27,9 +27,3 @@ class Unit(SQLModel, table=True):
     valid_from: date | None = None
     valid_to: date | None = None
     merged_into: str | None = None
-
-    def exists_on(self, day: date) -> bool:
-        """Whether the unit exists on `day` (validity dates inclusive)."""
-        return (self.valid_from is None or self.valid_from <= day) and (
-            self.valid_to is None or day <= self.valid_to
-        )

@@ -3,6 +3,7 @@ from datetime import UTC, date, datetime
 from sqlmodel import Session, select
 
 from models import Dossier, Unit
+from models.queries.units import to_unit
 
 
 def test_migrated_store_round_trips_units_and_aware_datetimes(engine) -> None:
@@ -15,5 +16,5 @@ def test_migrated_store_round_trips_units_and_aware_datetimes(engine) -> None:
         unit = session.exec(select(Unit)).one()
         dossier = session.exec(select(Dossier)).one()
     assert unit.name == "UBND xã Lộc Thái"
-    assert unit.exists_on(date(2025, 6, 30)) and not unit.exists_on(date(2025, 7, 1))
+    assert (unit.valid_to, to_unit(unit).exists_on(date(2025, 6, 30)), to_unit(unit).exists_on(date(2025, 7, 1))) == (date(2025, 6, 30), True, False)
     assert dossier.first_received_at == received and dossier.first_received_at.tzinfo is not None

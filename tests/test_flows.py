@@ -8,9 +8,9 @@ from datetime import date, datetime
 import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session, select
+from test_decide import DAYS, EXPECTED, PLAN, RECEIPTS, UNITS
 
 from config import get_settings
-from imports.plans import load_plan
 from models import OutboxMessage, Unit
 from models.queries.cycle import set_admin_date
 from notifications.channels.zalo import bootstrap_token
@@ -19,33 +19,7 @@ from notifications.devservers.zalo_server import ZaloServer
 from services.receipts import record_receipt
 from thidua.dates import TZ
 
-PLAN = load_plan(__import__("pathlib").Path("plans/loc-ninh-2024-2025.yaml"))
-ALL_DOCS = ["to_trinh", "bien_ban", "bao_cao_thanh_tich"]
 pytestmark = pytest.mark.slow  # a Prefect server: what only Prefect can show
-
-# code, name, zalo user id, phone, valid_to, merged_into
-UNITS = [
-    ("a-early", "Phòng Tư pháp", None, None, None, None),
-    ("b-midway", "Phòng Nội vụ", "1234567890123", None, None, None),
-    ("c-incomplete", "UBND xã Lộc Thái", None, "0912345678", None, None),
-    ("d-never", "UBND xã Lộc Hưng", None, None, None, None),
-    ("e-late", "UBND xã Lộc Tấn", None, None, None, None),
-    ("m-merged", "UBND xã Lộc Thịnh", None, None, date(2025, 6, 30), "s-successor"),
-    ("s-successor", "UBND xã Lộc Thành", None, None, None, None),
-]
-# unit -> (day, documents) received at 09:00 local
-RECEIPTS = {
-    "a-early": [(date(2025, 11, 10), ALL_DOCS)],
-    "b-midway": [(date(2025, 11, 25), ALL_DOCS)],
-    "c-incomplete": [(date(2025, 11, 20), ["to_trinh"])],
-    "e-late": [(date(2025, 12, 3), ALL_DOCS)],
-}
-# the days that matter, plus quiet days between them (replaying every day adds time, not coverage)
-DAYS = [
-    date(2025, 1, 2), date(2025, 3, 3), date(2025, 11, 10), date(2025, 11, 17), date(2025, 11, 20),
-    date(2025, 11, 24), date(2025, 11, 25), date(2025, 11, 28), date(2025, 11, 29), date(2025, 12, 1),
-    date(2025, 12, 2), date(2025, 12, 3), date(2025, 12, 4), date(2025, 12, 8), date(2025, 12, 10),
-]
 
 
 @pytest.fixture(scope="module")
@@ -73,13 +47,12 @@ def cycle_db(
         THIDUA_ZALO_ZNS_TEMPLATE_ID="1001",
     )
     with Session(engine) as session:
-        for code, name, uid, phone, valid_to, merged in UNITS:
+        for u in UNITS:  # the year of tests/test_decide.py, through Prefect, the database and the servers
             session.add(
                 Unit(
-                    plan=PLAN.code, code=code, name=name, group="ubnd-xa", focal_name=f"Cán bộ {name}",
-                    focal_email=f"{code}@locninh.gov.vn", focal_zalo_user_id=uid, focal_phone=phone and "84912345678",
-                    head_name=f"Thủ trưởng {name}", head_email=f"head-{code}@locninh.gov.vn",
-                    valid_to=valid_to, merged_into=merged,
+                    plan=PLAN.code, code=u.code, name=u.name, group=u.group, focal_name=u.focal.name,
+                    focal_email=u.focal.email, focal_zalo_user_id=u.focal.zalo_user_id, focal_phone=u.focal.phone,
+                    head_name=u.head.name, head_email=u.head.email, valid_to=u.valid_to, merged_into=u.merged_into,
                 )
             )
         session.commit()
@@ -93,7 +66,7 @@ def receive_due(engine: Engine, day: date) -> None:
         for unit, receipts in RECEIPTS.items():
             for when, docs in receipts:
                 if when == day:
-                    record_receipt(session, PLAN, 2025, unit, docs, datetime(day.year, day.month, day.day, 9, tzinfo=TZ))
+                    record_receipt(session, PLAN, 2025, unit, list(docs), datetime(day.year, day.month, day.day, 9, tzinfo=TZ))
         session.commit()
 
 
@@ -116,19 +89,6 @@ def per_unit_steps(engine: Engine) -> dict[str, set[str]]:
     for unit, step, _ in sent(engine):
         out.setdefault(unit, set()).add(step)
     return out
-
-
-REMINDERS = {"remind-14d", "remind-7d", "remind-1d", "deadline-day"}
-EXPECTED = {
-    "a-early": {"launch"},
-    "b-midway": {"launch", "remind-14d", "remind-7d"},
-    "c-incomplete": {"launch", *REMINDERS, "escalate-1wd-unit_head"},
-    "d-never": {"launch", *REMINDERS, "escalate-1wd-unit_head"},
-    "e-late": {"launch", *REMINDERS, "escalate-1wd-unit_head"},
-    "m-merged": {"launch"},
-    "s-successor": {"launch", *REMINDERS, "escalate-1wd-unit_head"},
-    "*": {"escalate-3wd-standing_agency", "escalate-5wd-chairman"},
-}
 
 
 def test_replay_2025_sends_exactly_the_expected_messages(cycle_db: Engine, servers: tuple[SmtpSink, ZaloServer]) -> None:

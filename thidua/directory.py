@@ -19,6 +19,11 @@ COLUMNS: tuple[str, ...] = (
 """The header of a directory file; each column is the directory field of the same name."""
 
 
+def valid_on(valid_from: date | None, valid_to: date | None, day: date) -> bool:
+    """Whether `day` falls between two validity dates (inclusive; None is open-ended)."""
+    return (valid_from is None or valid_from <= day) and (valid_to is None or day <= valid_to)
+
+
 @dataclass(frozen=True)
 class Unit:
     """A collective of a plan's directory (department, district, commune...), valid between two dates."""
@@ -35,7 +40,7 @@ class Unit:
 
     def exists_on(self, day: date) -> bool:
         """Whether the unit exists on `day` (validity dates inclusive)."""
-        return (self.valid_from is None or self.valid_from <= day) and (self.valid_to is None or day <= self.valid_to)
+        return valid_on(self.valid_from, self.valid_to, day)
 
     def person(self, target: Target) -> Person:
         """The unit's focal point, or its head."""

@@ -8,7 +8,7 @@ from sqlmodel import Session, select
 
 from models.units import Unit as UnitRow
 from thidua.channels import Person
-from thidua.directory import COLUMNS, Unit
+from thidua.directory import COLUMNS, Unit, valid_on
 
 
 @dataclass(frozen=True)
@@ -76,7 +76,7 @@ def list_units(session: Session, plan: str | None = None, as_of: date | None = N
     query = select(UnitRow).order_by(UnitRow.plan, UnitRow.group, UnitRow.code)
     if plan is not None:
         query = query.where(UnitRow.plan == plan)
-    return [unit for unit in session.exec(query) if as_of is None or unit.exists_on(as_of)]
+    return [row for row in session.exec(query) if as_of is None or valid_on(row.valid_from, row.valid_to, as_of)]
 
 
 def unit_json(unit: UnitRow) -> dict[str, object]:
