@@ -51,7 +51,9 @@ def _local(moment: datetime | None) -> str:
 
 
 async def _send_one(channel: Transport, message: Outgoing) -> DeliveryResult:
-    return [outcome async for outcome in channel.deliver([message])][0]
+    from notifications.channels.base import Unclaimed
+
+    return [outcome async for outcome in channel.deliver([message], Unclaimed())][0]
 
 
 @notify_app.command("test")
