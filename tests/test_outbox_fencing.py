@@ -15,7 +15,17 @@ from models import OutboxMessage, OutboxStatus
 from models.types import utcnow
 from notifications.channels.base import Delivery, DeliveryResult, Lease, Outgoing
 from notifications.liveness import alive, held
-from notifications.outbox import CLAIM_TIMEOUT, SendReport, _claim, _mark, _renew, _start, enqueue, release_dead, send_due
+from notifications.outbox import (
+    CLAIM_TIMEOUT,
+    SendReport,
+    _claim,
+    _mark,
+    _renew,
+    _start,
+    enqueue,
+    release_dead,
+    send_due,
+)
 from notifications.render import Renderer
 from notifications.samples import sample_context
 from thidua.cycle.drafts import Draft
