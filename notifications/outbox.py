@@ -70,17 +70,22 @@ class SendReport:
     expired: int = 0  # no longer true when they were to go out: kept as expired, not sent
     claims_lost: int = 0  # rows this sender found taken over by another: it sent nothing more of them
     stopped: str | None = None  # channels stopped by a server or configuration problem, secrets masked
+    down: dict[str, str] = field(default_factory=dict)  # the stopped channels and why
     refused: list[str] = field(default_factory=list)  # one line per refused message, for the administrator
     errors: list[str] = field(default_factory=list)  # one line per message left waiting with a transient error
 
+    def issues(self) -> dict[str, str]:
+        """What the administrator must act on, by a stable key (`stopped-email`, `refused`, `errors`): one line each."""
+        found = {f"stopped-{name}": f"Dừng gửi qua kênh {name}: {why}" for name, why in self.down.items()}
+        if self.refused:
+            found["refused"] = f"{len(self.refused)} tin bị người nhận từ chối (đã chuyển kênh dự phòng nếu có): " + "; ".join(self.refused[:10])
+        if self.errors:
+            found["errors"] = f"{len(self.errors)} tin gặp lỗi tạm thời, sẽ tự gửi lại: " + "; ".join(self.errors[:10])
+        return found
+
     def problems(self) -> list[str]:
         """The lines an administrator must act on (empty when the run went well)."""
-        lines = [f"Dừng gửi qua kênh {part}" for part in (self.stopped or "").split("; ") if part]
-        if self.refused:
-            lines.append(f"{len(self.refused)} tin bị người nhận từ chối (đã chuyển kênh dự phòng nếu có): " + "; ".join(self.refused[:10]))
-        if self.errors:
-            lines.append(f"{len(self.errors)} tin gặp lỗi tạm thời, sẽ tự gửi lại: " + "; ".join(self.errors[:10]))
-        return lines
+        return list(self.issues().values())
 
 
 @dataclass(frozen=True)
@@ -541,6 +546,7 @@ async def _send_all(run: _Run, channels: Mapping[str, Transport], report: SendRe
             if stopped:
                 log.error("Kênh %s dừng gửi, cần quản trị viên xử lý: %s", name, stopped)
                 report.stopped = "; ".join(filter(None, [report.stopped, f"{name}: {stopped}"]))
+                report.down[name] = stopped
                 del active[name]
         if not progressed:
             break

@@ -2,21 +2,24 @@
 
 import logging
 from collections.abc import Mapping
-from dataclasses import asdict
+from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from typing import Any
 
 from prefect import task
 from prefect.artifacts import create_progress_artifact, update_progress_artifact
+from prefect.cache_policies import NO_CACHE
 from prefect.context import TaskRunContext
 from prefect.logging import get_run_logger
 
 from config import get_settings
-from models.db import default_engine, make_engine
+from models.db import default_engine, make_engine, session_scope
 from notifications.channels import build_channels
 from notifications.outbox import SendReport, send_due
+from services.alerts import enqueue_alerts
 from services.freshness import still_true
 from services.runtime import instant_on
+from thidua.channels import REGISTRY
 
 
 class ChannelStopped(Exception):
@@ -59,14 +62,39 @@ def send_notifications(
     return report
 
 
-def send_messages(day: date | None = None) -> tuple[dict[str, int], list[str]]:
-    """Send what is due in the outbox as of `day` (default: now): messages sent by channel, and the problems
-    the administrator must know of.
+@dataclass
+class Sending:
+    """What sending did for a flow: messages sent by channel, the problems by key, and the channels stopped."""
+
+    sent: dict[str, int] = field(default_factory=dict)
+    issues: dict[str, str] = field(default_factory=dict)
+    down: list[str] = field(default_factory=list)
+
+    @property
+    def problems(self) -> list[str]:
+        return list(self.issues.values())
+
+
+def send_messages(day: date | None = None, channels: list[str] | None = None) -> Sending:
+    """Send what is due in the outbox as of `day` (default: now) on `channels` (default: all).
 
     A problem fails the send task (the alert in the UI) but not the calling flow: the other channels
     and plans carry on, and the daily dispatcher ends Failed once all its work is done.
     """
     try:
-        return dict(send_notifications(now=instant_on(day) if day else None).sent), []
+        report = send_notifications(channels=channels, now=instant_on(day) if day else None)
     except ChannelStopped as stopped:
-        return dict(stopped.report.sent), stopped.report.problems()
+        report = stopped.report
+    return Sending(dict(report.sent), report.issues(), list(report.down))
+
+
+@task(name="báo quản trị viên", cache_policy=NO_CACHE)
+def alert_administrator(day: date, issues: dict[str, str], down: list[str]) -> int:
+    """Write the day's alerts to each plan's standing agency (once a day per problem) and send them through the
+    channels that still work; returns how many alerts were new."""
+    with session_scope() as session:
+        written = enqueue_alerts(session, day, issues, down)
+    working = [name for name in REGISTRY if name not in down]
+    if written and working:
+        send_messages(day, working)
+    return written

@@ -66,6 +66,7 @@ MESSAGE = {
     "escalation_chairman": "Báo cáo Chủ tịch danh sách đơn vị chậm nộp",
     "dossier_received": "Xác nhận đã nhận hồ sơ",
     "dossier_incomplete": "Báo hồ sơ còn thiếu",
+    "admin_alert": "Cảnh báo sự cố gửi thông báo",
 }
 
 FLOW = {
