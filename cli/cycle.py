@@ -135,13 +135,20 @@ def status(
 
 
 def tick(as_of: Annotated[str | None, typer.Option("--as-of", help="Ngày chạy (mặc định hôm nay)")] = None) -> None:
-    """Chạy bộ điều phối một lần: mọi việc đến hạn trong ngày."""
+    """Chạy bộ điều phối một lần: mọi việc đến hạn trong ngày. Mã thoát 1 nếu gửi thông báo gặp sự cố."""
     day = checked(lambda: option_date("--as-of", as_of)) if as_of else None
-    from flows.daily import daily
+    from flows.daily import DispatchProblems, daily
 
-    for result in daily(as_of=day):
+    try:
+        results, problems = daily(as_of=day), None
+    except DispatchProblems as exc:
+        results, problems = exc.results, exc
+    for result in results:
         for line in result.get("lines", []):
             typer.echo(f"{result['plan']} · {result['year']} · {result['flow']}: {line}")
+    if problems:
+        typer.echo(str(problems), err=True)
+        raise typer.Exit(1)
 
 
 def serve(

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import asyncio
 import json
+import sys
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from thidua.channels import OA_PREFIX, REGISTRY
 from thidua.dates import TZ
-from thidua.words import DELIVERY, OUTBOX_STATUS
+from thidua.words import DELIVERY, OUTBOX_STATUS, WAITING_WITH_ERROR
 
 if TYPE_CHECKING:
     from models.outbox import OutboxMessage
@@ -27,13 +29,17 @@ def notify_group() -> None:
     """Thử các kênh gửi thông báo (email, Zalo)."""
 
 
+WAITING = "waiting"  # `--status waiting`: not sent yet (pending, deferred or being sent) and the last try failed
+STATUS_FILTERS = {**OUTBOX_STATUS, WAITING: WAITING_WITH_ERROR}
+
+
 def _status(value: str | None) -> str | None:
     """`--status` checked here, not by click, so that a wrong value gets a Vietnamese message."""
     if value is None:
         return None
-    if (status := value.strip().lower()) in OUTBOX_STATUS:
+    if (status := value.strip().lower()) in STATUS_FILTERS:
         return status
-    choices = ", ".join(f"{code} ({words})" for code, words in OUTBOX_STATUS.items())
+    choices = ", ".join(f"{code} ({words})" for code, words in STATUS_FILTERS.items())
     typer.echo(f"Trạng thái không hợp lệ: '{value}'. Chọn một trong: {choices}.", err=True)
     raise typer.Exit(2)
 
@@ -51,7 +57,9 @@ def _local(moment: datetime | None) -> str:
 
 
 async def _send_one(channel: Transport, message: Outgoing) -> DeliveryResult:
-    return [outcome async for outcome in channel.deliver([message])][0]
+    from notifications.channels.base import Unclaimed
+
+    return [outcome async for outcome in channel.deliver([message], Unclaimed())][0]
 
 
 @notify_app.command("test")
@@ -116,6 +124,7 @@ def _as_dict(row: OutboxMessage) -> dict[str, Any]:
         "sent_at": row.sent_at.isoformat() if row.sent_at else None,
         "provider_id": row.provider_id,
         "last_error": row.last_error,
+        "expired_reason": row.expired_reason,
         "message_id": row.message_id,
     }
 
@@ -123,7 +132,12 @@ def _as_dict(row: OutboxMessage) -> dict[str, Any]:
 @outbox_app.command("list")
 def outbox_list(
     status: Annotated[
-        str | None, typer.Option("--status", help="chỉ các tin ở trạng thái này: pending, sending, sent, failed hoặc deferred")
+        str | None,
+        typer.Option(
+            "--status",
+            help="chỉ các tin ở trạng thái này: pending, sending, sent, failed, deferred, expired; "
+            "hoặc waiting: tin chưa gửi được mà lần thử gần nhất bị lỗi",
+        ),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="in JSON")] = False,
     limit: Annotated[int, typer.Option("--limit", min=1, help="số tin tối đa")] = 200,
@@ -136,7 +150,10 @@ def outbox_list(
 
     wanted = _status(status)
     query = select(OutboxMessage).order_by(col(OutboxMessage.id).desc()).limit(limit)
-    if wanted:
+    if wanted == WAITING:
+        unsent = col(OutboxMessage.status).in_(["pending", "deferred", "sending"])
+        query = query.where(unsent, col(OutboxMessage.last_error).is_not(None))
+    elif wanted:
         query = query.where(OutboxMessage.status == wanted)
     with Session(default_engine()) as session:
         rows = list(session.exec(query))
@@ -152,6 +169,7 @@ def outbox_list(
             f"#{row.id} [{row.status}] {row.channel} → {row.recipient} | {row.plan} {row.year} {row.unit_code} "
             f"{row.milestone}/{row.step} | {row.attempts} lần thử, {when}"
             + (f" | lỗi: {row.last_error}" if row.last_error else "")
+            + (f" | {row.expired_reason}" if row.expired_reason else "")
         )
 
 
@@ -193,17 +211,53 @@ def outbox_retry(
             raise typer.Exit(1)
 
 
+def _token_pair(text: str, source: str) -> tuple[str, str, int | None]:
+    """(access, refresh, expires_in) from Zalo's JSON answer or from two lines (access, then refresh)."""
+    try:
+        body = json.loads(text)
+    except ValueError:
+        body = None
+    if isinstance(body, dict):
+        access, refresh, expires = body.get("access_token"), body.get("refresh_token"), body.get("expires_in")
+    else:
+        lines = [line.strip() for line in text.splitlines() if line.strip()]
+        access, refresh, expires = (lines + [None, None])[:2] + [None]  # type: ignore[assignment]
+    if not access or not refresh:
+        typer.echo(
+            f"Không đọc được cặp token từ {source}: cần JSON có access_token và refresh_token (như Zalo trả về), "
+            "hoặc hai dòng: access token rồi refresh token.",
+            err=True,
+        )
+        raise typer.Exit(2)
+    return str(access), str(refresh), int(expires) if expires else None
+
+
 @notify_app.command("zalo-token")
 def zalo_token(
-    access: Annotated[str, typer.Option("--access", help="Access token do Zalo cấp khi OA cấp quyền")],
-    refresh: Annotated[str, typer.Option("--refresh", help="Refresh token (dùng một lần) đi kèm")],
+    from_file: Annotated[
+        Path | None, typer.Option("--from-file", help="tệp chứa cặp token (mặc định: đọc từ đầu vào chuẩn)")
+    ] = None,
     expires_in: Annotated[int, typer.Option("--expires-in", help="Số giây còn hiệu lực của access token")] = 90000,
 ) -> None:
-    """Lưu cặp token của Zalo OA sau khi quản trị viên cấp quyền (thay cặp cũ); từ đó hệ thống tự gia hạn."""
+    """Lưu cặp token của Zalo OA sau khi quản trị viên cấp quyền (thay cặp cũ); từ đó hệ thống tự gia hạn.
+
+    Token đọc từ đầu vào chuẩn hoặc từ tệp (--from-file), không bao giờ từ tham số dòng lệnh (ai cũng xem được
+    bằng `ps`): JSON Zalo trả về (access_token, refresh_token, expires_in), hoặc hai dòng access rồi refresh.
+    """
     from config import get_settings
     from models.db import default_engine
     from notifications.channels.zalo import bootstrap_token
 
+    if from_file is not None:
+        try:
+            text, source = from_file.read_text(encoding="utf-8"), str(from_file)
+        except (OSError, UnicodeDecodeError) as error:
+            typer.echo(f"Không đọc được tệp token {from_file}: {error.__class__.__name__}", err=True)
+            raise typer.Exit(2) from None
+    else:
+        text, source = sys.stdin.read(), "đầu vào chuẩn"
+    access, refresh, given = _token_pair(text, source)
+    seconds = given or expires_in
     settings = get_settings()
-    bootstrap_token(default_engine(), settings, access, refresh, expires_in)
-    typer.echo(f"Đã lưu token cho OA {settings.zalo_oa_id}; access token còn hiệu lực {expires_in // 3600} giờ.")
+    bootstrap_token(default_engine(), settings, access, refresh, seconds)
+    typer.echo(f"Đã lưu token cho OA {settings.zalo_oa_id}; access token còn hiệu lực {seconds // 3600} giờ.")

@@ -25,6 +25,9 @@ class Settings(BaseSettings):
     smtp_tls: str = "none"  # none | starttls | implicit
     smtp_timeout_s: float = 20.0
     smtp_connections: int = 4
+    smtp_ca_file: Path | None = None  # CA bundle (PEM) that signed the mail server's certificate; default: the system's
+    smtp_tls_verify: bool = True  # False only for a test server: the certificate is then not checked
+    smtp_rate_per_s: float = 0.0  # at most this many messages a second (0: no limit)
     mail_from: str = "Thi đua CCHC <thidua@localhost>"
 
     zalo_oa_id: str = "demo-oa"
@@ -34,6 +37,7 @@ class Settings(BaseSettings):
     zalo_openapi_url: str = "https://openapi.zalo.me"
     zalo_business_url: str = "https://business.openapi.zalo.me"
     zalo_zns_template_id: str | None = None
+    zalo_rate_per_s: float = 10.0  # requests a second to Zalo (it is reported to allow 20; 0: no limit)
 
     def resolved_database_url(self) -> str:
         """The database URL: THIDUA_DATABASE_URL, DATABASE_URL, or a SQLite file in the data dir."""

@@ -9,7 +9,7 @@ from prefect.utilities.annotations import quote
 from services.runtime import today
 from tasks.cycle import read_cycle, write_step
 from tasks.publish import publish_status
-from tasks.send import send_messages
+from tasks.send import Sending, send_messages
 from thidua.cycle.decide import CycleFlow, after, agenda, batch
 
 
@@ -23,14 +23,19 @@ def notify(plan: str, year: int, step: str, as_of: date | None = None) -> dict[s
     if work is None:
         return step_result(CycleFlow.notify, plan, year, step, day, [f"Bước {step}: không có việc đến hạn"])
     written = write_step(quote(state), quote(work))  # quote: Prefect does not walk the 10,000 units for futures
-    sent, alerts = send_messages() if written else ({}, [])
-    lines = [work.describe(), *work.notes, *alerts]
+    sending = send_messages(day) if written else Sending()
+    lines = [work.describe(), *work.notes, *sending.problems]
     publish_status(quote(after(state, work)), lines)
-    return step_result(CycleFlow.notify, plan, year, step, day, lines, sent)
+    return step_result(CycleFlow.notify, plan, year, step, day, lines, sending)
 
 
 def step_result(
-    flow: CycleFlow, plan: str, year: int, step: str, day: date, lines: list[str], sent: dict[str, int] | None = None
+    flow: CycleFlow, plan: str, year: int, step: str, day: date, lines: list[str], sending: Sending | None = None
 ) -> dict[str, Any]:
-    """What a cycle flow returns: the lines the daily summary shows, and messages sent by channel."""
-    return {"flow": flow.value, "plan": plan, "year": year, "step": step, "day": day.isoformat(), "lines": lines, "sent": sent or {}}
+    """What a cycle flow returns: the lines the daily summary shows, messages sent by channel, and the sending
+    problems (by key) and stopped channels the daily dispatcher reports."""
+    sending = sending or Sending()
+    return {
+        "flow": flow.value, "plan": plan, "year": year, "step": step, "day": day.isoformat(), "lines": lines,
+        "sent": sending.sent, "issues": sending.issues, "down": sending.down,
+    }

@@ -16,6 +16,7 @@ class OutboxStatus(StrEnum):
     sent = "sent"
     failed = "failed"
     deferred = "deferred"
+    expired = "expired"  # no longer true when it was to go out (deadline passed, dossier complete): kept, not sent
 
 
 class OutboxMessage(SQLModel, table=True):
@@ -51,5 +52,8 @@ class OutboxMessage(SQLModel, table=True):
     provider_id: str | None = None  # SMTP reply or Zalo message id
     claimed_by: str | None = None
     claimed_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime))
+    attempt_started_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime))  # handed to the provider, outcome not yet written
+    valid_until: datetime | None = Field(default=None, sa_column=Column(UTCDateTime))  # not sent after this instant (a reminder: its deadline)
+    expired_reason: str | None = None  # why the message was no longer true when it was to go out
     created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False))
     sent_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime))

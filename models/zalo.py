@@ -17,3 +17,4 @@ class ZaloToken(SQLModel, table=True):
     expires_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
     refreshed_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False))
     version: int = 0
+    refresh_error: str | None = None  # Zalo refused this refresh token (masked): never presented again

@@ -60,6 +60,7 @@ def _template_vars(ctx: MessageContext) -> dict[str, Any]:
         "contact_email": one_line(ctx.contact_email),
         "contact_phone": one_line(ctx.contact_phone),
         "late_units": clean(ctx.late_units),
+        "problems": clean(ctx.problems),
     }
 
 

@@ -48,4 +48,4 @@ def record_receipt(
     state = dossier_state(plan, record.documents, record.nominee_kinds, deadline.date if deadline else None, at)
     if deadline is None or deadline.date is None or renderer is None:
         return Receipt(unit, state, 0)
-    return Receipt(unit, state, enqueue(session, receipt_drafts(plan, year, unit, deadline, state), renderer))
+    return Receipt(unit, state, enqueue(session, receipt_drafts(plan, year, unit, deadline, state), renderer, now=at))

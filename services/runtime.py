@@ -1,18 +1,26 @@
 """Runtime helpers of one process: today's date, where outputs go, the message renderer."""
 
-from datetime import date
+from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
 
 from config import get_settings
 from models.types import utcnow
 from notifications.render import Renderer
-from thidua.dates import local_day
+from thidua.dates import TZ, local_day
 
 
 def today() -> date:
     """Today in Asia/Ho_Chi_Minh."""
     return local_day(utcnow())
+
+
+def instant_on(day: date) -> datetime:
+    """Now, as it would be on `day`: this instant for today, the same time of day on another day (a replay)."""
+    now = utcnow()
+    if day == local_day(now):
+        return now
+    return datetime.combine(day, now.astimezone(TZ).time(), TZ)
 
 
 def outputs_dir(plan: str, year: int | None = None) -> Path:

@@ -8,6 +8,7 @@ from prefect.cache_policies import NO_CACHE
 
 from models.db import session_scope
 from models.queries.cycle import load_dates
+from models.queries.events import record_dispatch
 from services.plans import active_plans
 from thidua.cycle.decide import CycleFlow, agenda
 
@@ -38,3 +39,10 @@ def what_is_due(day: date) -> list[DueRun]:
                 cycle = load_dates(session, plan, year, day)
                 due += [DueRun(plan.code, year, d.flow, d.key, d.label()) for d in agenda(cycle).to_run()]
     return due
+
+
+@task(name="ghi nhận điều phối xong", cache_policy=NO_CACHE)
+def record_dispatch_done(day: date) -> None:
+    """Record that the day's dispatch finished (the embedded scheduler resumes a day without it)."""
+    with session_scope() as session:
+        record_dispatch(session, day)

@@ -2,26 +2,32 @@
 
 import logging
 from collections.abc import Mapping
-from dataclasses import asdict
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime
 from typing import Any
 
 from prefect import task
 from prefect.artifacts import create_progress_artifact, update_progress_artifact
+from prefect.cache_policies import NO_CACHE
 from prefect.context import TaskRunContext
 from prefect.logging import get_run_logger
 
 from config import get_settings
-from models.db import default_engine, make_engine
+from models.db import default_engine, make_engine, session_scope
 from notifications.channels import build_channels
 from notifications.outbox import SendReport, send_due
+from services.alerts import enqueue_alerts
+from services.freshness import still_true
+from services.runtime import instant_on
+from thidua.channels import REGISTRY
 
 
 class ChannelStopped(Exception):
-    """A channel hit a configuration error; the administrator must act. Carries the report."""
+    """Sending met a problem the administrator must know of (a channel stopped, messages refused or failing)."""
 
     def __init__(self, report: SendReport) -> None:
         self.report = report
-        super().__init__(f"Dừng gửi thông báo, cần quản trị viên xử lý: {report.stopped}")
+        super().__init__("Gửi thông báo gặp sự cố, cần quản trị viên xử lý: " + "; ".join(report.problems()))
 
 
 def run_name(parameters: Mapping[str, Any]) -> str:
@@ -31,11 +37,14 @@ def run_name(parameters: Mapping[str, Any]) -> str:
 
 
 @task(name="gui-thong-bao", task_run_name=run_name, retries=0)
-def send_notifications(channels: list[str] | None = None, batch_size: int = 500, database_url: str | None = None) -> SendReport:
-    """Send every due outbox row of `channels` (default: all), showing progress while it sends.
+def send_notifications(
+    channels: list[str] | None = None, batch_size: int = 500, database_url: str | None = None, now: datetime | None = None
+) -> SendReport:
+    """Send every due outbox row of `channels` (default: all) as of `now` (default: this instant), each checked
+    against the database just before it goes out, showing progress while it sends.
 
     Outside a flow run (`send_notifications.fn(...)`) it logs to the `thidua.notifications` logger and
-    publishes no artifact. Raises `ChannelStopped` after recording everything if a channel stopped.
+    publishes no artifact. Raises `ChannelStopped` after recording everything if anything went wrong.
     """
     in_run = TaskRunContext.get() is not None
     logger = get_run_logger() if in_run else logging.getLogger("thidua.notifications")
@@ -44,21 +53,48 @@ def send_notifications(channels: list[str] | None = None, batch_size: int = 500,
     if in_run:
         artifact = create_progress_artifact(0.0, description="Gửi thông báo trong hộp thư đi")
         progress = lambda done, total: update_progress_artifact(artifact, 100.0 * done / max(total, 1))  # noqa: E731
-    report = send_due(engine, build_channels(get_settings(), engine, only=channels), batch_size=batch_size, progress=progress)
+    channel_map = build_channels(get_settings(), engine, only=channels)
+    report = send_due(engine, channel_map, batch_size=batch_size, progress=progress, now=now, still_true=still_true(engine))
     logger.info("Kết quả gửi thông báo: %s", asdict(report))
-    if report.stopped:
-        logger.error("Dừng gửi thông báo, cần quản trị viên xử lý: %s", report.stopped)
+    if report.problems():
+        logger.error("Gửi thông báo gặp sự cố, cần quản trị viên xử lý:\n%s", "\n".join(report.problems()))
         raise ChannelStopped(report)
     return report
 
 
-def send_messages() -> tuple[dict[str, int], list[str]]:
-    """Send what is due in the outbox: messages sent by channel, and alerts for the administrator.
+@dataclass
+class Sending:
+    """What sending did for a flow: messages sent by channel, the problems by key, and the channels stopped."""
 
-    A channel stopped by a configuration error fails the send task (the administrator's alert in the
-    UI) but not the flow: the other channels and plans carry on.
+    sent: dict[str, int] = field(default_factory=dict)
+    issues: dict[str, str] = field(default_factory=dict)
+    down: list[str] = field(default_factory=list)
+
+    @property
+    def problems(self) -> list[str]:
+        return list(self.issues.values())
+
+
+def send_messages(day: date | None = None, channels: list[str] | None = None) -> Sending:
+    """Send what is due in the outbox as of `day` (default: now) on `channels` (default: all).
+
+    A problem fails the send task (the alert in the UI) but not the calling flow: the other channels
+    and plans carry on, and the daily dispatcher ends Failed once all its work is done.
     """
     try:
-        return dict(send_notifications().sent), []
+        report = send_notifications(channels=channels, now=instant_on(day) if day else None)
     except ChannelStopped as stopped:
-        return dict(stopped.report.sent), [f"DỪNG GỬI — cần quản trị viên xử lý: {stopped.report.stopped}"]
+        report = stopped.report
+    return Sending(dict(report.sent), report.issues(), list(report.down))
+
+
+@task(name="báo quản trị viên", cache_policy=NO_CACHE)
+def alert_administrator(day: date, issues: dict[str, str], down: list[str]) -> int:
+    """Write the day's alerts to each plan's standing agency (once a day per problem) and send them through the
+    channels that still work; returns how many alerts were new."""
+    with session_scope() as session:
+        written = enqueue_alerts(session, day, issues, down)
+    working = [name for name in REGISTRY if name not in down]
+    if written and working:
+        send_messages(day, working)
+    return written

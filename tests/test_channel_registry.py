@@ -2,7 +2,7 @@
 drafting, the outbox and the sender without touching any other module."""
 
 from collections.abc import AsyncIterator, Iterator, Sequence
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
@@ -13,10 +13,11 @@ from sqlmodel import Session, select
 from config import Settings
 from models import OutboxMessage, OutboxStatus
 from notifications.channels import build_channels
-from notifications.channels.base import Delivery, DeliveryResult, Outgoing
+from notifications.channels.base import Delivery, DeliveryResult, Lease, Outgoing
 from notifications.outbox import enqueue, send_due
 from notifications.render import Renderer
 from thidua.channels import REGISTRY, ChannelSpec, register
+from thidua.dates import TZ
 from thidua.errors import InvalidInput
 from thidua.plan.parse import parse_plan
 
@@ -29,8 +30,11 @@ class SmsTransport:
     def __init__(self) -> None:
         self.received: list[Outgoing] = []
 
-    async def deliver(self, messages: Sequence[Outgoing]) -> AsyncIterator[DeliveryResult]:
+    async def deliver(self, messages: Sequence[Outgoing], lease: Lease) -> AsyncIterator[DeliveryResult]:
         for message in messages:
+            if not await lease.begin(message):
+                yield DeliveryResult(message.id, Delivery.skipped)
+                continue
             self.received.append(message)
             yield DeliveryResult(message.id, Delivery.sent, provider_id=f"sms-{message.id}")
 
@@ -63,10 +67,11 @@ def test_a_registered_channel_is_drafted_queued_and_sent(sms: None, sqlite_engin
     sim.run(date(2025, 1, 2))
     (draft,) = [d for d in sim.drafts if d.channel == "sms"]
     assert (draft.unit_code, draft.recipient, draft.fallback) == ("a", "84912345678", ("email", "a@example.vn"))
+    sending_day = datetime(2025, 1, 2, 8, tzinfo=TZ)  # the launch notice is true until the year's last deadline
     with Session(sqlite_engine) as session:
-        assert enqueue(session, sim.drafts, Renderer()) == 3
+        assert enqueue(session, sim.drafts, Renderer(), now=sending_day) == 3
         session.commit()
-    report = send_due(sqlite_engine, build_channels(Settings(), sqlite_engine, only=["sms"]))
+    report = send_due(sqlite_engine, build_channels(Settings(), sqlite_engine, only=["sms"]), now=sending_day)
     assert report.sent == {"sms": 1} and [m.recipient for m in TRANSPORT.received] == ["84912345678"]
     with Session(sqlite_engine) as session:
         row = session.exec(select(OutboxMessage).where(OutboxMessage.channel == "sms")).one()

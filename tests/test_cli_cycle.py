@@ -62,8 +62,9 @@ def test_set_announcement_then_calendar_of_the_cycle(app_engine: Engine) -> None
 def test_zalo_token_is_stored_once_authorised(app_engine: Engine) -> None:
     from models import ZaloToken
 
+    # tokens come from standard input (issue 11: never from arguments visible in `ps`)
     for access in ("acc-1", "acc-2"):
-        result = runner.invoke(app, ["notify", "zalo-token", "--access", access, "--refresh", f"ref-{access}"])
+        result = runner.invoke(app, ["notify", "zalo-token"], input=f"{access}\nref-{access}\n")
         assert result.exit_code == 0, result.output
     with Session(app_engine) as session:
         (token,) = session.exec(select(ZaloToken)).all()

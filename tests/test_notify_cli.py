@@ -1,5 +1,6 @@
 import json
 from collections.abc import Callable
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import Engine
@@ -27,7 +28,8 @@ def db(sqlite_engine: Engine, point_app: Callable[..., None]) -> Engine:
 
 
 def seed(engine: Engine) -> list[int]:
-    items = [Draft("p", 2025, f"u{i}", "submission", "d-1", "email", f"u{i}@example.vn", sample_context(unit_code=f"u{i}")) for i in range(3)]
+    later = date.today() + timedelta(days=60)  # a deadline still ahead, so that the reminders still hold when sent
+    items = [Draft("p", 2025, f"u{i}", "submission", "d-1", "email", f"u{i}@example.vn", sample_context(unit_code=f"u{i}", deadline=later)) for i in range(3)]
     with Session(engine) as session:
         enqueue(session, items, Renderer())
         session.commit()

@@ -8,7 +8,6 @@ from sqlalchemy import Engine
 from sqlmodel import Session, select
 
 from models import OutboxMessage, OutboxStatus
-from models.types import utcnow
 from notifications.channels.email import EmailChannel, message_id
 from notifications.devservers.smtp_sink import SmtpSink, read_store
 from notifications.outbox import enqueue, message_key, send_due
@@ -17,6 +16,7 @@ from notifications.samples import sample_context
 from thidua.cycle.drafts import Draft
 
 RENDERER = Renderer()
+AT = dt.datetime(2025, 11, 28, 1, 0, tzinfo=dt.UTC)  # 08:00 on 28/11/2025: the sample reminder (deadline 01/12/2025) still holds
 MAIL_FROM = "Thi đua CCHC Lộc Ninh <thidua@locninh.example.vn>"
 
 
@@ -28,14 +28,15 @@ def drafts(count: int) -> list[Draft]:
 
 
 def write(engine: Engine, items: list[Draft]) -> int:
+    """Write `items`, due a minute before `AT`."""
     with Session(engine) as session:
-        new = enqueue(session, items, RENDERER)
+        new = enqueue(session, items, RENDERER, now=AT - dt.timedelta(minutes=1))
         session.commit()
     return new
 
 
 def channel(port: int, **options: object) -> EmailChannel:
-    return EmailChannel(host="127.0.0.1", port=port, mail_from=MAIL_FROM, timeout=5, **options)  # type: ignore[arg-type]
+    return EmailChannel(host="127.0.0.1", port=port, mail_from=MAIL_FROM, timeout=5, retry_wait_s=0.01, **options)  # type: ignore[arg-type]
 
 
 def statuses(engine: Engine) -> Counter[str]:
@@ -46,10 +47,10 @@ def statuses(engine: Engine) -> Counter[str]:
 def test_smtp_round_trip_in_vietnamese_and_a_rerun_sends_nothing(engine: Engine, tmp_path) -> None:
     assert write(engine, drafts(3)) == 3
     with SmtpSink(store=tmp_path) as sink:
-        report = send_due(engine, {"email": channel(sink.port)})
+        report = send_due(engine, {"email": channel(sink.port)}, now=AT)
         assert report.sent == {"email": 3}
         assert write(engine, drafts(3)) == 0
-        assert send_due(engine, {"email": channel(sink.port)}).sent == {}
+        assert send_due(engine, {"email": channel(sink.port)}, now=AT).sent == {}
     assert len(sink.messages) == 3 and len(read_store(tmp_path)) == 3
     mail = next(m for m in sink.messages if m.rcpt_tos == ("u1@example.vn",))
     assert b"Subject: =?utf-8?" in mail.data  # RFC 2047 on the wire
@@ -66,17 +67,19 @@ def test_smtp_round_trip_in_vietnamese_and_a_rerun_sends_nothing(engine: Engine,
     assert row.status == OutboxStatus.sent and row.provider_id and row.sent_at and row.attempts == 1
 
 
-def test_smtp_down_keeps_rows_pending_and_sends_each_once_when_back(engine: Engine) -> None:
+def test_smtp_down_keeps_rows_waiting_uncharged_and_sends_each_once_when_back(engine: Engine) -> None:
+    """A server that cannot be reached is the channel's problem (issue 11): the channel stops for the run, the rows
+    wait with the reason, their attempts unchanged, due again at the next run (this used to charge an attempt each)."""
     write(engine, drafts(5))
     sink = SmtpSink()  # port reserved, server not started: connection refused
-    now = utcnow()
+    now = AT
     report = send_due(engine, {"email": channel(sink.port)}, now=now)
-    assert report.sent == {} and report.retried == 5
+    assert report.sent == {} and report.retried == 0 and report.failed == 0
+    assert report.stopped and "không kết nối được máy chủ SMTP" in report.stopped
     with Session(engine) as session:
         rows = list(session.exec(select(OutboxMessage)))
-    assert all(r.status == OutboxStatus.pending and r.attempts == 1 and r.next_attempt_at > now and r.last_error for r in rows)
+    assert all(r.status == OutboxStatus.pending and r.attempts == 0 and r.next_attempt_at <= now + dt.timedelta(seconds=30) and r.last_error for r in rows)
     with sink:
-        assert send_due(engine, {"email": channel(sink.port)}, now=now).sent == {}  # not due yet: backoff
         report = send_due(engine, {"email": channel(sink.port)}, now=now + dt.timedelta(minutes=5))
     assert report.sent == {"email": 5}
     assert sorted(m.rcpt_tos[0] for m in sink.messages) == sorted(f"u{i}@example.vn" for i in range(5))
@@ -90,7 +93,7 @@ def test_two_workers_at_once_send_every_row_exactly_once(engine: Engine) -> None
 
         def work(name: str) -> None:
             start.wait()
-            send_due(engine, {"email": channel(sink.port, connections=2)}, worker=name, batch_size=10)
+            send_due(engine, {"email": channel(sink.port, connections=2)}, worker=name, batch_size=10, now=AT)
 
         threads = [threading.Thread(target=work, args=(name,)) for name in ("a", "b")]
         for thread in threads:
@@ -134,9 +137,9 @@ def test_tls_and_authentication(sqlite_engine: Engine, tmp_path, mode: str) -> N
     write(sqlite_engine, drafts(2))
     with SmtpSink(credentials=("thidua", "đúng-mật-khẩu"), **tls) as sink:  # type: ignore[arg-type]
         wrong = channel(sink.port, tls=mode, tls_context=client_ctx, username="thidua", password="sai-mat-khau-123")
-        report = send_due(sqlite_engine, {"email": wrong})
+        report = send_due(sqlite_engine, {"email": wrong}, now=AT)
         assert report.stopped and "từ chối đăng nhập" in report.stopped and "sai-mat-khau-123" not in report.stopped
         assert statuses(sqlite_engine) == {"pending": 2} and not sink.messages
         right = channel(sink.port, tls=mode, tls_context=client_ctx, username="thidua", password="đúng-mật-khẩu")
-        assert send_due(sqlite_engine, {"email": right}).sent == {"email": 2}
+        assert send_due(sqlite_engine, {"email": right}, now=AT + dt.timedelta(minutes=1)).sent == {"email": 2}
     assert len(sink.messages) == 2

@@ -13,17 +13,16 @@ from sqlmodel import Session, select
 import tasks.send as send_task
 from config import Settings
 from models import OutboxMessage, OutboxStatus
-from models.types import utcnow
-from notifications.channels.base import Delivery, DeliveryResult, Outgoing
+from notifications.channels.base import Delivery, DeliveryResult, Lease, Outgoing
 from notifications.channels.email import EmailChannel
 from notifications.devservers.smtp_sink import SmtpSink
-from notifications.outbox import CLAIM_TIMEOUT, MAX_ATTEMPTS, SendReport, _claim, _mark, enqueue, send_due, transition
+from notifications.outbox import CLAIM_TIMEOUT, MAX_BACKOFF, SendReport, _claim, _mark, enqueue, send_due, transition
 from notifications.render import Renderer
 from notifications.samples import sample_context
 from thidua.cycle.drafts import Draft
 
 RENDERER = Renderer()
-NOW = utcnow() + dt.timedelta(hours=1)  # every row written by a test is due by then
+NOW = dt.datetime(2025, 11, 28, 1, 0, tzinfo=dt.UTC)  # 08:00 on 28/11/2025, before the sample's deadline (01/12/2025)
 
 
 def drafts(count: int, channel: str = "email") -> list[Draft]:
@@ -32,8 +31,9 @@ def drafts(count: int, channel: str = "email") -> list[Draft]:
 
 
 def write(engine: Engine, items: list[Draft]) -> int:
+    """Write `items`, due an hour before `NOW`."""
     with Session(engine) as session:
-        new = enqueue(session, items, RENDERER)
+        new = enqueue(session, items, RENDERER, now=NOW - dt.timedelta(hours=1))
         session.commit()
     return new
 
@@ -77,8 +77,8 @@ class CrashingChannel:
     def __init__(self, inner: EmailChannel, unrecorded: int) -> None:
         self._inner, self._unrecorded = inner, unrecorded
 
-    async def deliver(self, messages: Sequence[Outgoing]) -> AsyncIterator[DeliveryResult]:
-        outcomes = [outcome async for outcome in self._inner.deliver(messages)]
+    async def deliver(self, messages: Sequence[Outgoing], lease: Lease) -> AsyncIterator[DeliveryResult]:
+        outcomes = [outcome async for outcome in self._inner.deliver(messages, lease)]
         for outcome in outcomes[: -self._unrecorded]:
             yield outcome
         raise RuntimeError("worker killed")
@@ -91,14 +91,17 @@ def test_a_crash_between_send_and_mark_repeats_only_the_unrecorded_rows_once(sql
         with pytest.raises(RuntimeError):
             send_due(sqlite_engine, {"email": CrashingChannel(email, unrecorded=2)}, now=NOW)
         assert Counter(r.status for r in rows(sqlite_engine)) == {OutboxStatus.sent: 8, OutboxStatus.sending: 2}
-        assert send_due(sqlite_engine, {"email": email}, now=NOW + dt.timedelta(minutes=1)).sent == {}
-        assert send_due(sqlite_engine, {"email": email}, now=NOW + CLAIM_TIMEOUT * 2).sent == {"email": 2}
+        # the crashed sender's liveness lock is gone: its rows go again at once, not after the claim timeout
+        assert send_due(sqlite_engine, {"email": email}, now=NOW + dt.timedelta(minutes=1)).sent == {"email": 2}
+        assert send_due(sqlite_engine, {"email": email}, now=NOW + CLAIM_TIMEOUT * 2).sent == {}
     assert sorted(Counter(sink.message_ids()).values()) == [1] * 8 + [2] * 2
 
 
 def test_transitions_keep_every_failure_recorded() -> None:
-    exhausted = transition(DeliveryResult(1, Delivery.transient, error="503"), MAX_ATTEMPTS - 1, NOW)
-    assert exhausted["status"] == OutboxStatus.failed and exhausted["last_error"] == "503"
+    # Outages never end a message (issue 11): after any number of transient errors it waits, retried at least every 6 hours.
+    exhausted = transition(DeliveryResult(1, Delivery.transient, error="503"), 50, NOW)
+    assert exhausted["status"] == OutboxStatus.pending and exhausted["last_error"] == "503"
+    assert exhausted["next_attempt_at"] == NOW + MAX_BACKOFF and exhausted["attempts"] == 51
     retry = transition(DeliveryResult(1, Delivery.transient, error="503"), 2, NOW)
     assert retry["status"] == OutboxStatus.pending and retry["next_attempt_at"] == NOW + dt.timedelta(minutes=4)
     later = NOW + dt.timedelta(hours=20)
@@ -113,7 +116,7 @@ def test_the_prefect_task_sends_a_whole_batch_outside_a_run(sqlite_engine: Engin
     with SmtpSink() as sink:
         monkeypatch.setattr(send_task, "get_settings", lambda: Settings(smtp_port=sink.port))
         with disable_run_logger():
-            report = send_task.send_notifications.fn(channels=["email"], batch_size=10, database_url=str(sqlite_engine.url))
+            report = send_task.send_notifications.fn(channels=["email"], batch_size=10, database_url=str(sqlite_engine.url), now=NOW)
     assert report.sent == {"email": 25} and len(sink.messages) == 25
     assert all(r.status == OutboxStatus.sent for r in rows(sqlite_engine))
 
@@ -122,7 +125,7 @@ def test_the_prefect_task_raises_for_the_administrator_when_a_channel_stops(sqli
     write(sqlite_engine, drafts(2, channel="zalo"))
     monkeypatch.setattr(send_task, "get_settings", lambda: Settings(zalo_app_secret="x", zalo_zns_template_id="1"))
     with disable_run_logger(), pytest.raises(send_task.ChannelStopped) as stopped:
-        send_task.send_notifications.fn(channels=["zalo"], database_url=str(sqlite_engine.url))
+        send_task.send_notifications.fn(channels=["zalo"], database_url=str(sqlite_engine.url), now=NOW)
     assert "chưa có token Zalo" in str(stopped.value)
     assert {r.status for r in rows(sqlite_engine)} == {OutboxStatus.pending}
 
@@ -135,9 +138,12 @@ class SlowChannel:
     def __init__(self, delay: float, log: Counter[str], lock: threading.Lock) -> None:
         self._delay, self._log, self._lock = delay, log, lock
 
-    async def deliver(self, messages: Sequence[Outgoing]) -> AsyncIterator[DeliveryResult]:
+    async def deliver(self, messages: Sequence[Outgoing], lease: Lease) -> AsyncIterator[DeliveryResult]:
         for message in messages:
             await asyncio.sleep(self._delay)
+            if not await lease.begin(message):
+                yield DeliveryResult(message.id, Delivery.skipped)
+                continue
             with self._lock:
                 self._log[message.recipient] += 1
             yield DeliveryResult(message.id, Delivery.sent, provider_id=f"slow-{message.id}")
@@ -147,25 +153,26 @@ class SlowChannel:
     "batch_size", [pytest.param(1, id="many-short-batches"), pytest.param(6, id="one-batch-longer-than-the-timeout")]
 )
 def test_a_run_longer_than_the_claim_timeout_never_sends_a_row_twice(engine: Engine, batch_size: int) -> None:
-    """Each batch is claimed at the instant it is taken and its claims are renewed while it is sent,
-    so a live worker's claims never look abandoned to a second worker (claim timeout scaled to 1 s)."""
+    """Each batch is claimed at the instant it is taken, its claims are renewed while it is sent, and each
+    message is fenced just before it goes out, so a second worker never sends a row the first one sends
+    (claim timeout scaled to 0.3 s; however late a renewal runs on a busy machine, the fence holds)."""
     write(engine, drafts(6))
     deliveries: Counter[str] = Counter()
     lock = threading.Lock()
-    reports: dict[str, object] = {}
+    reports: dict[str, SendReport] = {}
 
     def work(worker: str, wait: float) -> None:
         time.sleep(wait)
-        channel = SlowChannel(0.5, deliveries, lock)
-        reports[worker] = send_due(engine, {"email": channel}, worker=worker, batch_size=batch_size, claim_timeout=dt.timedelta(seconds=1))
+        channel = SlowChannel(0.15, deliveries, lock)
+        reports[worker] = send_due(engine, {"email": channel}, worker=worker, batch_size=batch_size, claim_timeout=dt.timedelta(seconds=0.3), now=NOW)
 
-    threads = [threading.Thread(target=work, args=("a", 0.0)), threading.Thread(target=work, args=("b", 1.6))]
+    threads = [threading.Thread(target=work, args=("a", 0.0)), threading.Thread(target=work, args=("b", 0.45))]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
     assert deliveries == {f"u{i}@example.vn": 1 for i in range(6)}
-    assert sum(sum(report.sent.values()) for report in reports.values()) == 6  # type: ignore[attr-defined]
+    assert sum(sum(report.sent.values()) for report in reports.values()) == 6
     assert all(r.status == OutboxStatus.sent for r in rows(engine))
 
 

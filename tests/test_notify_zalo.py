@@ -21,6 +21,8 @@ from notifications.samples import sample_context
 from thidua.cycle.drafts import Draft
 
 SECRET = "app-secret-4f9a"
+AT = dt.datetime(2025, 11, 28, 1, 0, tzinfo=dt.UTC)  # 08:00 on 28/11/2025: the sample reminder (deadline 01/12/2025) still holds
+LATER = dt.date.today() + dt.timedelta(days=60)  # a deadline still ahead whatever day the tests run
 LOCAL = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
@@ -51,15 +53,17 @@ def channels(engine: Engine, zalo: ZaloServer, sink: SmtpSink | None = None, tim
     return result
 
 
-def seed(engine: Engine, zalo: ZaloServer, recipients: list[str]) -> tuple[str, str]:
+def seed(engine: Engine, zalo: ZaloServer, recipients: list[str], at: dt.datetime | None = None) -> tuple[str, str]:
+    """Tokens, and a reminder to each of `recipients` written at `at`: the sample's (2025) if given, else one still ahead."""
     access, refresh = zalo.issue_tokens()
     bootstrap_token(engine, settings(zalo), access, refresh, 90000)
+    changes = {} if at else {"deadline": LATER}
     items = [
-        Draft("loc-ninh", 2025, f"u{i}", "submission", "d-3", "zalo", to, sample_context(unit_code=f"u{i}"), fallback=("email", f"u{i}@example.vn"))
+        Draft("loc-ninh", 2025, f"u{i}", "submission", "d-3", "zalo", to, sample_context(unit_code=f"u{i}", **changes), fallback=("email", f"u{i}@example.vn"))
         for i, to in enumerate(recipients)
     ]
     with Session(engine) as session:
-        enqueue(session, items, Renderer())
+        enqueue(session, items, Renderer(), now=at)
         session.commit()
     return access, refresh
 
@@ -75,9 +79,9 @@ def token_row(engine: Engine) -> ZaloToken:
 
 
 def test_zns_and_oa_messages_arrive_once_in_vietnamese(engine: Engine, zalo: ZaloServer) -> None:
-    seed(engine, zalo, ["84912345678", "user:4242"])
-    assert send_due(engine, channels(engine, zalo)).sent == {"zalo": 2}
-    assert send_due(engine, channels(engine, zalo)).sent == {}
+    seed(engine, zalo, ["84912345678", "user:4242"], at=AT)
+    assert send_due(engine, channels(engine, zalo), now=AT).sent == {"zalo": 2}
+    assert send_due(engine, channels(engine, zalo), now=AT).sent == {}
     zns, oa = sorted(zalo.messages, key=lambda m: m.path)
     assert zns.recipient == "84912345678" and zns.template_data and zns.template_data["deadline"] == "Thứ Hai, 01/12/2025"
     assert zns.key == rows(engine)[0].message_id  # tracking_id is the deterministic key

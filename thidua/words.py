@@ -66,6 +66,7 @@ MESSAGE = {
     "escalation_chairman": "Báo cáo Chủ tịch danh sách đơn vị chậm nộp",
     "dossier_received": "Xác nhận đã nhận hồ sơ",
     "dossier_incomplete": "Báo hồ sơ còn thiếu",
+    "admin_alert": "Cảnh báo sự cố gửi thông báo",
 }
 
 FLOW = {
@@ -81,13 +82,17 @@ OUTBOX_STATUS = {
     "sent": "đã gửi",
     "failed": "lỗi",
     "deferred": "tạm hoãn",
+    "expired": "hết hiệu lực, không gửi",
 }
+
+WAITING_WITH_ERROR = "chờ gửi lại sau lỗi"  # `outbox list --status waiting`: not sent yet, last try failed
 
 DELIVERY = {
     "sent": "đã gửi",
     "transient": "lỗi tạm thời, sẽ thử lại",
     "deferred": "tạm hoãn",
     "recipient": "người nhận không nhận được",
+    "unavailable": "kênh tạm không dùng được, sẽ gửi lại",
     "config": "lỗi cấu hình",
     "skipped": "chưa gửi",
 }

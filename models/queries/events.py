@@ -32,3 +32,21 @@ def record_event(
         event.detail = {**event.detail, "units": merged}
         session.add(event)
     return event
+
+
+DISPATCH = ("*", "dispatch")  # (plan, kind) of the record that a day's dispatch finished
+
+
+def record_dispatch(session: Session, day: date) -> None:
+    """Record that the daily dispatch of `day` finished all its work."""
+    record_event(session, DISPATCH[0], day.year, DISPATCH[1], day.isoformat(), day)
+
+
+def dispatch_done(session: Session, day: date) -> bool:
+    """Whether the daily dispatch of `day` finished."""
+    found = session.exec(
+        select(CycleEvent.id).where(
+            CycleEvent.plan == DISPATCH[0], CycleEvent.year == day.year, CycleEvent.kind == DISPATCH[1], CycleEvent.key == day.isoformat()
+        )
+    ).first()
+    return found is not None

@@ -2,7 +2,10 @@
 
 Tokens (OAuth v4) live in the `ZaloToken` row. The refresh token is single-use, so a refresh locks
 that row (a row lock on PostgreSQL, the database write lock on SQLite), re-reads it, calls Zalo only
-if no other worker rotated it meanwhile, and commits the new pair before anyone uses it.
+if no other worker rotated it meanwhile, and commits the new pair before anyone uses it. A refresh
+Zalo refuses is recorded on the row (`refresh_error`): that refresh token is never presented again,
+until an administrator stores a new pair. A token endpoint that is down (HTTP 5xx, timeout) is
+retried with backoff, then the channel waits for the next run: that is not a reason to re-authorise.
 """
 
 import asyncio
@@ -16,11 +19,12 @@ from zoneinfo import ZoneInfo
 
 import httpx
 from sqlalchemy import Engine, select, update
+from tenacity import Retrying, retry_if_exception_type, stop_after_attempt, wait_exponential
 
 from config import Settings
 from models.types import utcnow
 from models.zalo import ZaloToken
-from notifications.channels.base import Delivery, DeliveryResult, Masker, Outgoing
+from notifications.channels.base import Delivery, DeliveryResult, Lease, Masker, Outgoing, SendRate
 from notifications.channels.zalo_errors import ZaloError, classify
 from notifications.secrets import ZALO_APP_SECRET_BLOCK, resolve_secret
 from thidua.channels import OA_PREFIX
@@ -35,6 +39,10 @@ _LOCAL = ZoneInfo(TIMEZONE)
 
 class ZaloAuthError(Exception):
     """The token pair cannot be used or refreshed: an administrator must re-authorise the OA."""
+
+
+class ZaloUnavailable(Exception):
+    """Zalo's token endpoint cannot be reached or answers 5xx: try again at the next run."""
 
 
 def zns_phone(raw: str) -> str:
@@ -68,7 +76,7 @@ def _pair(row: Any) -> TokenPair:
 def bootstrap_token(engine: Engine, settings: Settings, access: str, refresh: str, expires_in: int | str) -> None:
     """Store the pair an administrator obtained by authorising the OA (replaces any previous pair)."""
     now = utcnow()
-    values = {"access_token": access, "refresh_token": refresh, "expires_at": now + timedelta(seconds=int(expires_in)), "refreshed_at": now}
+    values = {"access_token": access, "refresh_token": refresh, "expires_at": now + timedelta(seconds=int(expires_in)), "refreshed_at": now, "refresh_error": None}
     with engine.begin() as conn:
         changed = conn.execute(update(TOKENS).where(TOKENS.c.oa_id == settings.zalo_oa_id).values(**values, version=TOKENS.c.version + 1))
         if not changed.rowcount:
@@ -89,10 +97,13 @@ class TokenStore:
         mask: Masker,
         timeout: float = 20.0,
         transport: httpx.BaseTransport | None = None,
+        attempts: int = 3,
+        retry_wait_s: float = 1.0,
     ) -> None:
         self._engine, self._oa_id, self._app_id, self._app_secret = engine, oa_id, app_id, app_secret
         self._url = oauth_url.rstrip("/") + "/v4/oa/access_token"
         self._timeout, self._transport, self.mask = timeout, transport, mask
+        self._attempts, self._retry_wait_s = max(1, attempts), retry_wait_s
 
     def current(self) -> TokenPair:
         with self._engine.connect() as conn:
@@ -102,11 +113,16 @@ class TokenStore:
         return self._remember(_pair(row))
 
     def refresh(self, seen_version: int) -> TokenPair:
-        """Rotate the pair unless another worker already rotated it past `seen_version`; returns the current pair."""
+        """Rotate the pair unless another worker already rotated it past `seen_version`; returns the current pair.
+
+        Raises ZaloAuthError if Zalo refused this refresh token (now or before: recorded on the row) and
+        ZaloUnavailable if the token endpoint stayed down through the retries.
+        """
         secret = self._app_secret()  # looked up only when needed: it may live in a Prefect Secret block
         if not secret:
             raise ZaloAuthError("thiếu app secret của Zalo (THIDUA_ZALO_APP_SECRET hoặc Secret block thidua-zalo-app-secret)")
         self.mask.add(secret)
+        refused: ZaloAuthError | None = None
         with self._engine.begin() as conn:
             # A no-op write takes the row lock (PostgreSQL) or the write lock (SQLite) until commit.
             conn.execute(update(TOKENS).where(TOKENS.c.oa_id == self._oa_id).values(version=TOKENS.c.version))
@@ -115,22 +131,49 @@ class TokenStore:
                 raise ZaloAuthError(f"chưa có token Zalo cho OA {self._oa_id}: quản trị viên cần cấp quyền cho ứng dụng")
             if row.version != seen_version:
                 return self._remember(_pair(row))
-            body = self._call(row.refresh_token, secret)
-            pair = TokenPair(body["access_token"], body["refresh_token"], utcnow() + timedelta(seconds=int(body["expires_in"])), row.version + 1)
-            conn.execute(
-                update(TOKENS)
-                .where(TOKENS.c.oa_id == self._oa_id)
-                .values(access_token=pair.access_token, refresh_token=pair.refresh_token, expires_at=pair.expires_at, refreshed_at=utcnow(), version=pair.version)
-            )
+            if row.refresh_error:  # this refresh token was refused once: never present it again
+                raise ZaloAuthError(row.refresh_error)
+            try:
+                body = self._call(row.refresh_token, secret)
+            except ZaloAuthError as error:
+                refused = error
+                conn.execute(update(TOKENS).where(TOKENS.c.oa_id == self._oa_id).values(refresh_error=str(error)))
+            else:
+                pair = TokenPair(body["access_token"], body["refresh_token"], utcnow() + timedelta(seconds=int(body["expires_in"])), row.version + 1)
+                conn.execute(
+                    update(TOKENS)
+                    .where(TOKENS.c.oa_id == self._oa_id)
+                    .values(access_token=pair.access_token, refresh_token=pair.refresh_token, expires_at=pair.expires_at, refreshed_at=utcnow(), version=pair.version)
+                )
+        if refused:
+            raise refused
         return self._remember(pair)
 
     def _call(self, refresh_token: str, secret: str) -> dict[str, Any]:
-        with httpx.Client(timeout=self._timeout, transport=self._transport) as client:
-            response = client.post(
-                self._url,
-                headers={"secret_key": secret},
-                data={"refresh_token": refresh_token, "app_id": self._app_id, "grant_type": "refresh_token"},
-            )
+        """Zalo's answer to the refresh, retried with backoff while the endpoint is down (5xx, timeout)."""
+        retrying = Retrying(
+            stop=stop_after_attempt(self._attempts),
+            wait=wait_exponential(multiplier=self._retry_wait_s, max=30 * self._retry_wait_s),
+            retry=retry_if_exception_type(ZaloUnavailable),
+            reraise=True,
+        )
+        for attempt in retrying:
+            with attempt:
+                return self._post(refresh_token, secret)
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _post(self, refresh_token: str, secret: str) -> dict[str, Any]:
+        try:
+            with httpx.Client(timeout=self._timeout, transport=self._transport) as client:
+                response = client.post(
+                    self._url,
+                    headers={"secret_key": secret},
+                    data={"refresh_token": refresh_token, "app_id": self._app_id, "grant_type": "refresh_token"},
+                )
+        except httpx.TransportError as error:
+            raise ZaloUnavailable(self.mask(f"không gọi được máy chủ cấp token của Zalo: {type(error).__name__}: {error}")) from None
+        if response.status_code >= 500 or response.status_code == 429:
+            raise ZaloUnavailable(f"máy chủ cấp token của Zalo tạm thời lỗi (HTTP {response.status_code}), sẽ thử lại ở lần chạy sau")
         try:
             body = response.json()
         except ValueError:
@@ -162,19 +205,22 @@ class ZaloChannel:
         timeout: float = 20.0,
         concurrency: int = 8,
         transport: httpx.AsyncBaseTransport | None = None,
+        rate: SendRate | None = None,
     ) -> None:
         self._tokens, self.mask = tokens, tokens.mask
+        self._rate = rate or SendRate()
+        self._refresh_down: ZaloUnavailable | None = None  # the token endpoint was down in this run: not asked again
         self._oa_url = openapi_url.rstrip("/") + "/v3.0/oa/message/cs"
         self._zns_url = business_url.rstrip("/") + "/message/template"
         self._template_id, self._timeout, self._concurrency, self._transport = zns_template_id, timeout, concurrency, transport
         self._token: TokenPair | None = None
         self._token_lock = asyncio.Lock()
 
-    async def deliver(self, messages: Sequence[Outgoing]) -> AsyncIterator[DeliveryResult]:
+    async def deliver(self, messages: Sequence[Outgoing], lease: Lease) -> AsyncIterator[DeliveryResult]:
         """Send `messages` with at most `concurrency` requests in flight; one outcome per message."""
         state = _BatchState(asyncio.Semaphore(self._concurrency))
         async with httpx.AsyncClient(timeout=self._timeout, transport=self._transport) as client:
-            tasks = [asyncio.create_task(self._guarded(client, state, message)) for message in messages]
+            tasks = [asyncio.create_task(self._guarded(client, state, message, lease)) for message in messages]
             try:
                 for next_done in asyncio.as_completed(tasks):
                     yield await next_done
@@ -182,17 +228,20 @@ class ZaloChannel:
                 for task in tasks:
                     task.cancel()
 
-    async def _guarded(self, client: httpx.AsyncClient, state: "_BatchState", message: Outgoing) -> DeliveryResult:
+    async def _guarded(self, client: httpx.AsyncClient, state: "_BatchState", message: Outgoing, lease: Lease) -> DeliveryResult:
         async with state.slots:
             path = "oa" if message.recipient.startswith(OA_PREFIX) else "zns"
-            if state.stopped:
-                return DeliveryResult(message.id, Delivery.skipped)
+            if state.stopped:  # the channel's problem, so every message waits with its reason
+                return DeliveryResult(message.id, state.stopped.delivery, error=state.stopped.error)
             if path in state.deferred:
                 retry_at, error = state.deferred[path]
                 return DeliveryResult(message.id, Delivery.deferred, error=error, retry_at=retry_at)
-            outcome = await self._send(client, message, path)
-            if outcome.delivery == Delivery.config:
-                state.stopped = True
+            async with self._rate.slot():
+                if not await lease.begin(message):
+                    return DeliveryResult(message.id, Delivery.skipped)
+                outcome = await self._send(client, message, path)
+            if outcome.delivery.stops_channel:
+                state.stopped = state.stopped or outcome
             elif outcome.delivery == Delivery.deferred and outcome.retry_at:
                 state.deferred[path] = (outcome.retry_at, outcome.error or "")
             return outcome
@@ -233,6 +282,8 @@ class ZaloChannel:
             return DeliveryResult(message.id, Delivery.config, error=error + "; token mới vẫn bị từ chối")
         except ZaloAuthError as exc:
             return DeliveryResult(message.id, Delivery.config, error=self.mask(exc))
+        except ZaloUnavailable as exc:
+            return DeliveryResult(message.id, Delivery.unavailable, error=self.mask(exc))
         except (httpx.TransportError, ValueError) as exc:  # network, timeout, body that is not JSON
             return DeliveryResult(message.id, Delivery.transient, error=self.mask(f"Zalo không phản hồi đúng: {type(exc).__name__}: {exc}"))
 
@@ -255,7 +306,7 @@ class ZaloChannel:
             if self._token is None:
                 self._token = await asyncio.to_thread(self._tokens.current)
             if self._token.expires_at - utcnow() < REFRESH_MARGIN:
-                self._token = await asyncio.to_thread(self._tokens.refresh, self._token.version)
+                self._token = await self._refresh(self._token.version)
             return self._token.access_token
 
     async def _refreshed(self, rejected: str) -> str:
@@ -263,16 +314,26 @@ class ZaloChannel:
         async with self._token_lock:
             assert self._token is not None
             if self._token.access_token == rejected:
-                self._token = await asyncio.to_thread(self._tokens.refresh, self._token.version)
+                self._token = await self._refresh(self._token.version)
             return self._token.access_token
+
+    async def _refresh(self, version: int) -> TokenPair:
+        """The rotated pair; a token endpoint found down in this run is not asked again in it."""
+        if self._refresh_down:
+            raise self._refresh_down
+        try:
+            return await asyncio.to_thread(self._tokens.refresh, version)
+        except ZaloUnavailable as down:
+            self._refresh_down = down
+            raise
 
 
 @dataclass
 class _BatchState:
-    """What one batch learnt so far: a configuration error stops it, a quota defers the rest of a path."""
+    """What one batch learnt so far: a server or configuration problem stops it, a quota defers the rest of a path."""
 
     slots: asyncio.Semaphore
-    stopped: bool = False
+    stopped: DeliveryResult | None = None
     deferred: dict[str, tuple[datetime, str]] = field(default_factory=dict)
 
 
@@ -291,4 +352,5 @@ def from_settings(settings: Settings, engine: Engine) -> ZaloChannel:
         openapi_url=settings.zalo_openapi_url,
         business_url=settings.zalo_business_url,
         zns_template_id=settings.zalo_zns_template_id,
+        rate=SendRate(settings.zalo_rate_per_s),
     )

@@ -3,7 +3,7 @@
 Sources are in `shared/ZALO.md`. Codes marked UNCONFIRMED there (the whole OA list, and every ZNS
 code from -113 on) are UNCONFIRMED here too: verify them on developers.zalo.me before relying on
 them. Only -100 … -112 are confirmed from zalo.cloud's ZNS error page. An unknown code is treated
-as transient: retried with backoff, then recorded as failed — never silently dropped.
+as transient: retried with capped backoff and shown to the administrator — never dropped, never failed.
 """
 
 from enum import StrEnum

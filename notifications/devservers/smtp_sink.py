@@ -1,8 +1,10 @@
 """An SMTP sink on aiosmtpd: accepts every message on 127.0.0.1 and keeps it, in memory and optionally in a JSONL file.
 
-From code: `with SmtpSink() as sink: ... sink.port ... sink.messages`. As a process (for the benchmark
-or the demo): `python -m notifications.devservers.smtp_sink --port 0 --store DIR`; it prints
-`ready 127.0.0.1:PORT` once it accepts connections, writes `DIR/received.jsonl`, and stops on SIGTERM.
+From code: `with SmtpSink() as sink: ... sink.port ... sink.messages`, and flip switches on
+`sink.faults` (`SmtpFaults`) to make the server refuse what a real one may refuse. As a process (for
+the benchmark, the demo or a fault run): `python -m notifications.devservers.smtp_sink --port 0
+--store DIR [--faults JSON] [--credentials USER:PASSWORD]`; it prints `ready 127.0.0.1:PORT` once it
+accepts connections, writes `DIR/received.jsonl`, and stops on SIGTERM.
 """
 
 import argparse
@@ -10,7 +12,7 @@ import json
 import re
 import ssl
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field, fields
 from email import policy
 from email.message import EmailMessage
 from email.parser import BytesParser
@@ -54,11 +56,47 @@ def read_store(directory: Path) -> list[ReceivedMail]:
         ]
 
 
+@dataclass
+class SmtpFaults:
+    """Refusals to inject; each applies to every message until switched off."""
+
+    refused_recipients: set[str] = field(default_factory=set)  # RCPT TO → 550 (that recipient, for good)
+    greylisted_recipients: set[str] = field(default_factory=set)  # RCPT TO → 450 (that recipient, try later)
+    auth_required: bool = False  # MAIL FROM without a login → 530 Authentication required
+    sender_refused: bool = False  # MAIL FROM → 553 sender rejected
+    unavailable: bool = False  # MAIL FROM → 421 service not available
+    data_refused: bool = False  # end of DATA → 554 message rejected
+
+
 class _Handler:
     def __init__(self, sink: "SmtpSink") -> None:
         self._sink = sink
 
+    async def handle_MAIL(self, server: SMTP, session: Session, envelope: Envelope, address: str, options: list[str]) -> str:
+        faults = self._sink.faults
+        if faults.unavailable:
+            return "421 4.3.2 Service not available"
+        if faults.auth_required and not session.authenticated:
+            return "530 5.7.0 Authentication required"
+        if faults.sender_refused:
+            return f"553 5.7.1 <{address}>: Sender address rejected"
+        envelope.mail_from = address
+        envelope.mail_options.extend(options)
+        return "250 OK"
+
+    async def handle_RCPT(self, server: SMTP, session: Session, envelope: Envelope, address: str, options: list[str]) -> str:
+        faults = self._sink.faults
+        if address in faults.refused_recipients:
+            return f"550 5.1.1 <{address}>: Recipient address rejected: User unknown"
+        if address in faults.greylisted_recipients:
+            return f"450 4.2.0 <{address}>: Recipient address rejected: Greylisted, try again later"
+        envelope.rcpt_tos.append(address)
+        envelope.rcpt_options.extend(options)
+        return "250 OK"
+
     async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
+        if self._sink.faults.data_refused:
+            return "554 5.6.0 Message rejected"
         data = envelope.original_content or b""
         header_end = data.find(b"\r\n\r\n")
         found = _MESSAGE_ID.search(data, 0, header_end if header_end >= 0 else len(data))
@@ -91,6 +129,8 @@ class SmtpSink(RecordingServer):
         self._lock = threading.Lock()
         self._messages: list[ReceivedMail] = []
         self._credentials = credentials
+        self.faults = SmtpFaults()
+        self.logins: list[tuple[str, bool]] = []  # (login name, accepted) of every AUTH attempt
         server_kwargs: dict[str, Any] = {"hostname": LOOPBACK, "port": self.port}
         if implicit_tls_context:
             server_kwargs["ssl_context"] = implicit_tls_context
@@ -101,11 +141,19 @@ class SmtpSink(RecordingServer):
         self._controller = Controller(_Handler(self), **server_kwargs)
 
     def _authenticate(self, server: SMTP, session: Session, envelope: Envelope, mechanism: str, auth_data: Any) -> AuthResult:
-        ok = isinstance(auth_data, LoginPassword) and self._credentials == (
-            auth_data.login.decode(),
-            auth_data.password.decode(),
-        )
+        login = auth_data.login.decode() if isinstance(auth_data, LoginPassword) else ""
+        ok = isinstance(auth_data, LoginPassword) and self._credentials == (login, auth_data.password.decode())
+        with self._lock:
+            self.logins.append((login, ok))
         return AuthResult(success=ok, handled=False)
+
+    def control(self, switches: dict[str, Any]) -> None:
+        """Set `SmtpFaults` fields by name (lists become sets)."""
+        names = {item.name for item in fields(SmtpFaults)}
+        for name, value in switches.items():
+            if name not in names:
+                raise KeyError(name)
+            setattr(self.faults, name, set(value) if isinstance(value, list) else value)
 
     def record(self, mail: ReceivedMail) -> None:
         with self._lock:
@@ -133,8 +181,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description="Máy chủ SMTP giả lập trên 127.0.0.1, lưu mọi thư nhận được.")
     parser.add_argument("--port", type=int, default=0, help="cổng; 0 = chọn cổng trống")
     parser.add_argument("--store", type=Path, help=f"thư mục ghi {STORE_FILE}")
+    parser.add_argument("--faults", default="{}", help='lỗi cần giả lập, JSON theo SmtpFaults, ví dụ {"auth_required": true}')
+    parser.add_argument("--credentials", help="USER:PASSWORD: bật AUTH (không TLS) với tài khoản này")
     args = parser.parse_args()
-    run_until_stopped(SmtpSink(args.port, args.store), lambda sink: f"ready {LOOPBACK}:{sink.port}")
+    credentials = tuple(args.credentials.split(":", 1)) if args.credentials else None
+    sink = SmtpSink(args.port, args.store, credentials=credentials)  # type: ignore[arg-type]
+    sink.control(json.loads(args.faults))
+    run_until_stopped(sink, lambda sink: f"ready {LOOPBACK}:{sink.port}")
 
 
 if __name__ == "__main__":

@@ -43,6 +43,7 @@ class Faults:
     outside_hours: bool = False  # ZNS -133, OA -234
     template_approved: bool = True  # ZNS -131 when False
     fail_5xx: int = 0  # the next N message requests answer HTTP 503
+    token_5xx: int = 0  # the next N token refreshes answer HTTP 503 (the token endpoint is down)
     delay_s: float = 0.0  # every message request waits this long before answering
 
 
@@ -73,6 +74,7 @@ class ZaloServer(RecordingServer):
         self.faults = Faults()
         self.messages: list[ZaloReceived] = []
         self.refreshes: list[tuple[str, bool]] = []  # (refresh token presented, accepted)
+        self.token_outages = 0  # refresh requests answered 503 (the token was not looked at)
         self._access: set[str] = set()
         self._refresh: set[str] = set()
         self._ids = itertools.count(1)
@@ -102,7 +104,17 @@ class ZaloServer(RecordingServer):
                 counts[token] = counts.get(token, 0) + 1
         return [token for token, count in counts.items() if count > 1]
 
+    def revoke_refresh_tokens(self) -> None:
+        """Every refresh token issued so far is refused from now on (the OA withdrew its authorisation)."""
+        with self._lock:
+            self._refresh.clear()
+
     def _refresh_tokens(self, headers: Any, form: dict[str, str]) -> tuple[int, dict[str, Any]]:
+        with self._lock:
+            if self.faults.token_5xx > 0:
+                self.faults.token_5xx -= 1
+                self.token_outages += 1
+                return 503, {"error": -1, "message": "Service unavailable"}
         if headers.get("secret_key") != self.app_secret:
             return 200, {"error": -14002, "error_name": "Invalid secret key"}  # simulated code
         token = form.get("refresh_token", "")

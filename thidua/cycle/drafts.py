@@ -24,6 +24,7 @@ class MessageKind(StrEnum):
     escalation_chairman = "escalation_chairman"
     dossier_received = "dossier_received"
     dossier_incomplete = "dossier_incomplete"
+    admin_alert = "admin_alert"  # to the standing agency: sending met a problem someone must fix
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,7 @@ class MessageContext:
     contact_email: str
     contact_phone: str
     late_units: tuple[str, ...] = ()
+    problems: tuple[str, ...] = ()  # admin_alert: what went wrong, one line each
 
 
 @dataclass(frozen=True)
@@ -135,3 +137,26 @@ def receipt_drafts(plan: Plan, year: int, unit: Unit, deadline: ScheduledMilesto
     ctx = _context(plan, year, kind, deadline, (unit.code, unit.name), unit.focal.name or unit.name, None, state.missing)
     step = "receipt-complete" if state.complete else "receipt-missing-" + "-".join(state.missing)
     return _to_unit(plan, year, unit, "focal", deadline.kind, step, ctx)
+
+
+ALERT_MILESTONE = "alert"  # outbox milestone of the administrator's alerts
+
+
+def alert_drafts(plan: Plan, day: date, problem: str, lines: Sequence[str], down: Iterable[str]) -> list[Draft]:
+    """One message to the plan's standing agency about `problem` (a stable key such as `stopped-email`) on `day`,
+    through the first channel that can reach it and is not in `down`; none if no channel can."""
+    agency = plan.standing_agency
+    person = Person(agency.name, email=agency.email, phone=agency.phone)
+    working = [name for name in plan.channels if name not in set(down)]
+    reachable = addresses(person, working)
+    if not reachable:
+        return []
+    channel, address = next(iter(reachable.items()))
+    ctx = MessageContext(
+        kind=MessageKind.admin_alert, plan_code=plan.code, plan_title=plan.title, issuer=plan.issuer, year=day.year,
+        unit_code=AGGREGATE_UNIT, unit_name=agency.name, recipient_name=agency.name, milestone_label="ngày điều phối",
+        deadline=day, days_left=None, missing_documents=(), contact_name=agency.name, contact_email=agency.email or "",
+        contact_phone=agency.phone or "", problems=tuple(lines),
+    )
+    step = f"alert-{day.isoformat()}-{problem}"
+    return [Draft(plan.code, day.year, AGGREGATE_UNIT, ALERT_MILESTONE, step, channel, address, ctx)]
