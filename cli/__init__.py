@@ -3,7 +3,7 @@
 import typer
 
 from cli.appraisal import appraise, nominees_app, report_app, scores_app
-from cli.cycle import cycle_app, dossier_app, serve, status, tick
+from cli.cycle import cycle_app, dossier_app, register_app, serve, status, tick
 from cli.demo import demo
 from cli.notify import notify_app, outbox_app
 from cli.plans import calendar, plan_app
@@ -23,6 +23,7 @@ app.add_typer(plan_app, name="plan")
 app.command("calendar")(calendar)
 app.add_typer(units_app, name="units")
 app.add_typer(dossier_app, name="dossier")
+app.add_typer(register_app, name="register")
 app.add_typer(cycle_app, name="cycle")
 app.command("status")(status)
 app.command("tick")(tick)

@@ -44,6 +44,8 @@ def _print_result(result: AppraisalResult) -> None:
     for line in result.proposals:
         mark = " [đồng hạng — Hội đồng quyết định]" if line.tie else ""
         typer.echo(f"  • {line.award.name}: {KIND_WORDS[line.candidate.kind]} {line.candidate.name} — hạng {line.rank}{mark}")
+    for awaiting in result.awaiting:
+        typer.echo(f"Lưu ý: {awaiting}")
     for shortfall in result.shortfalls:
         typer.echo(f"Lưu ý: {shortfall}")
 
@@ -67,6 +69,10 @@ def appraise(
             return appraise_cycle(session, the_plan, year, instant)
 
     result = checked(action)
+    if result.awaiting and len(result.awaiting) == len(result.plan.awards_of(year)):
+        for awaiting in result.awaiting:
+            typer.echo(f"Không đề xuất khen thưởng: {awaiting}.", err=True)
+        raise typer.Exit(2)
     if as_json:
         typer.echo(json.dumps(result_json(result), ensure_ascii=False, indent=2))
     else:

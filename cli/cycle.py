@@ -2,6 +2,7 @@
 
 import json
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -9,9 +10,10 @@ import typer
 from cli.errors import checked, option_date
 from thidua.dates import TZ, local_day, parse_date
 from thidua.errors import InputError, InvalidInput
-from thidua.words import DOSSIER, long_date
+from thidua.words import DELIVERY, long_date
 
-dossier_app = typer.Typer(no_args_is_help=True, help="Hồ sơ đề nghị khen thưởng.")
+dossier_app = typer.Typer(no_args_is_help=True, help="Hồ sơ đề nghị khen thưởng và các việc phải nộp.")
+register_app = typer.Typer(no_args_is_help=True, help="Đăng ký thi đua: đơn vị và cá nhân đăng ký.")
 cycle_app = typer.Typer(no_args_is_help=True, help="Chu kỳ hằng năm: các ngày do quản trị viên đặt.")
 
 PlanOpt = Annotated[str, typer.Option("--plan", help="Mã kế hoạch")]
@@ -52,8 +54,12 @@ def receive(
     doc: Annotated[list[str], typer.Option("--doc", help="Mã tài liệu đã nhận (lặp lại được)")] = [],  # noqa: B006
     nominee: Annotated[list[str], typer.Option("--nominee", help="collective:MÃ hoặc individual:Họ Tên")] = [],  # noqa: B006
     at: Annotated[str | None, typer.Option("--at", help="Thời điểm nhận, mặc định bây giờ")] = None,
+    deliverable: Annotated[
+        str | None, typer.Option("--deliverable", help="Mã việc phải nộp (mặc định: hồ sơ đề nghị khen thưởng)")
+    ] = None,
+    due: Annotated[str | None, typer.Option("--due", help="Loại mốc hạn, khi việc có nhiều hạn trong năm")] = None,
 ) -> None:
-    """Ghi nhận hồ sơ và tài liệu một đơn vị đã nộp (hồ sơ nộp muộn vẫn được ghi, đánh dấu trễ hạn)."""
+    """Ghi nhận tài liệu một đơn vị đã nộp cho một việc phải nộp (nộp muộn vẫn được ghi, đánh dấu trễ hạn)."""
     from models.db import session_scope
     from services.plans import cycle_plan
     from services.receipts import record_receipt
@@ -62,16 +68,65 @@ def receive(
     def action() -> None:
         the_plan, when, nominees = cycle_plan(plan, year), _instant(at), [_nominee(n) for n in nominee]
         with session_scope() as session:
-            receipt = record_receipt(session, the_plan, year, unit, doc, when, nominees, renderer())
-        state = receipt.state
-        words = DOSSIER[state.status] + (" — trễ hạn" if state.late else "")
-        typer.echo(f"{receipt.unit.name}: hồ sơ {words}.")
+            receipt = record_receipt(
+                session, the_plan, year, unit, doc, when, nominees, renderer(), deliverable=deliverable, due=due
+            )
+        state, occurrence = receipt.state, receipt.occurrence
+        words = DELIVERY[state.status] + (" — trễ hạn" if state.late else "")
+        typer.echo(f"{receipt.unit.name}: {occurrence.name} {words}.")
         if state.missing:
-            labels = {d.code: d.name for d in the_plan.documents}
+            labels = {d.code: d.name for d in occurrence.deliverable.document_list}
             typer.echo("Còn thiếu: " + "; ".join(labels[c] for c in state.missing))
         typer.echo(f"Đã ghi {receipt.confirmations} tin xác nhận vào hộp thư đi.")
 
     checked(action)
+
+
+def _person(text: str) -> tuple[str, str]:
+    name, _, position = text.partition(":")
+    return name.strip(), position.strip()
+
+
+@register_app.command("unit")
+def register_unit(
+    plan: PlanOpt,
+    year: YearOpt,
+    unit: Annotated[str, typer.Option("--unit", help="Mã đơn vị đăng ký (tập thể)")],
+    person: Annotated[list[str], typer.Option("--person", help="Cá nhân đăng ký: \"Họ Tên:Chức vụ\" (lặp lại được)")] = [],  # noqa: B006
+    at: Annotated[str | None, typer.Option("--at", help="Thời điểm đăng ký, mặc định bây giờ")] = None,
+) -> None:
+    """Ghi nhận một đơn vị đăng ký thi đua, cùng các cá nhân đơn vị đăng ký."""
+    from models.db import session_scope
+    from services.plans import cycle_plan
+    from services.receipts import record_registration
+
+    def action() -> None:
+        the_plan, when = cycle_plan(plan, year), _instant(at)
+        with session_scope() as session:
+            added = record_registration(session, the_plan, year, unit, [_person(p) for p in person], when)
+        typer.echo(f"{unit}: đã đăng ký thi đua năm {year}; thêm {added} cá nhân.")
+
+    checked(action)
+
+
+@register_app.command("import")
+def register_import(
+    file: Annotated[Path, typer.Argument(help="Tệp .csv (UTF-8) hoặc .xlsx: unit_code, name, position (name trống: chỉ tập thể).")],
+    plan: PlanOpt,
+    year: YearOpt,
+) -> None:
+    """Nhập danh sách đăng ký thi đua từ tệp: cả tệp hoặc không gì."""
+    from models.db import session_scope
+    from services.imports import import_registrations
+    from services.plans import cycle_plan
+
+    def action() -> dict[str, int]:
+        the_plan = cycle_plan(plan, year)
+        with session_scope() as session:
+            return import_registrations(session, file, the_plan, year, datetime.now(UTC))
+
+    added = checked(action)
+    typer.echo(f"Đã ghi đăng ký của {len(added)} đơn vị, {sum(added.values())} cá nhân mới.")
 
 
 @cycle_app.command("set-announcement")

@@ -13,7 +13,7 @@ import typer
 
 from thidua.channels import OA_PREFIX, REGISTRY
 from thidua.dates import TZ
-from thidua.words import DELIVERY, OUTBOX_STATUS, WAITING_WITH_ERROR
+from thidua.words import OUTBOX_STATUS, SEND_RESULT, WAITING_WITH_ERROR
 
 if TYPE_CHECKING:
     from models.outbox import OutboxMessage
@@ -99,7 +99,7 @@ def notify_test(
     )
     engine = default_engine()
     outcome = asyncio.run(_send_one(build_channels(get_settings(), engine, only=[channel])[channel], message))
-    typer.echo(f"Kênh {channel}, người nhận {recipient}: {DELIVERY[outcome.delivery]}.")
+    typer.echo(f"Kênh {channel}, người nhận {recipient}: {SEND_RESULT[outcome.delivery]}.")
     if outcome.provider_id:
         typer.echo(f"Mã của nhà cung cấp: {outcome.provider_id}")
     if outcome.delivery != Delivery.sent:

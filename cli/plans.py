@@ -1,6 +1,7 @@
 """`thidua plan check` and `thidua calendar`: validate plan files and show a year's milestones."""
 
 import json
+from datetime import date
 from pathlib import Path
 from typing import Annotated
 
@@ -8,7 +9,7 @@ import typer
 
 from cli.errors import fail, option_date
 from thidua.errors import InputError, InvalidInput
-from thidua.words import ddmmyyyy, long_date
+from thidua.words import MILESTONE_STATUS, ddmmyyyy, long_date
 
 plan_app = typer.Typer(no_args_is_help=True, help="Kế hoạch thi đua: kiểm tra tệp kế hoạch.")
 
@@ -44,6 +45,8 @@ def calendar(
 ) -> None:
     """Các mốc của một năm: ngày danh nghĩa, ngày hiệu lực, thứ, trạng thái và quy tắc áp dụng."""
     from imports.plans import load_plan
+    from thidua.cycle.state import occurrences
+    from thidua.cycle.status import deliverables_json
     from thidua.plan.milestones import milestones_for_year
 
     try:
@@ -56,15 +59,18 @@ def calendar(
             InvalidInput([InputError(str(file), "--year", year, f"kế hoạch chỉ có các năm {plan.cycle_years[0]}–{plan.cycle_years[-1]}")])
         )
     milestones = milestones_for_year(plan, year, admin_dates=admin)
+    owed = deliverables_json(occurrences(plan, {m.kind: m for m in milestones}))
     if as_json:
-        typer.echo(
-            json.dumps(
-                {"plan": plan.code, "year": year, "milestones": [m.as_json() for m in milestones]}, ensure_ascii=False
-            )
-        )
+        document = {"plan": plan.code, "year": year, "milestones": [m.as_json() for m in milestones], "deliverables": owed}
+        typer.echo(json.dumps(document, ensure_ascii=False))
         return
     typer.echo(f"{plan.title}\nChu kỳ năm {year} — {plan.issuer}\n")
     for m in milestones:
         when = long_date(m.date) if m.date else "chưa xác định"
-        typer.echo(f"• {m.label} [{m.kind}] — {when} ({'đã lên lịch' if m.status == 'scheduled' else 'chờ'})")
+        typer.echo(f"• {m.label} [{m.kind}] — {when} ({MILESTONE_STATUS[m.status]})")
         typer.echo(f"    {m.rule}")
+    typer.echo("\nViệc phải nộp:")
+    for d in owed:
+        when = ", ".join(ddmmyyyy(date.fromisoformat(day)) if day else "chưa xác định" for day in d["deadlines"])
+        chased = "nhắc hạn" if d["chased"] else "chưa nhắc"
+        typer.echo(f"• {d['name']} [{d['code']}] — hạn {when} ({MILESTONE_STATUS[d['status']]}; {chased})")

@@ -22,6 +22,7 @@ from deployments.prefect_env import settled_task_runs
 from models import OutboxMessage, OutboxStatus, Unit
 from notifications.devservers.smtp_sink import SmtpSink
 from notifications.devservers.zalo_server import ZaloServer
+from thidua.cycle.state import AGENCY
 from thidua.dates import TZ
 from thidua.words import long_date
 
@@ -40,6 +41,12 @@ BEHAVIOUR: dict[str, list[tuple[date, tuple[str, ...]]]] = {
     "ln-ub-loc-hoa": [],  # never submits
     "ln-ub-loc-thinh": [],  # merged into ln-ub-loc-thanh on 01/07/2025: not chased in 2025
 }
+# The yearly result report (V.1) goes in with the complete dossier, except for these units:
+REPORTS: dict[str, date | None] = {
+    "ln-p-giao-duc-dao-tao": date(2025, 11, 26),  # dossier early, report after two report reminders
+    "ln-ub-loc-thai": None,  # dossier early, report never: chased for the report alone
+}
+AGENCY_SUBMITS = date(2025, 12, 12)  # Phòng Nội vụ's tờ trình to the chairman, on its own deadline
 DISCIPLINED = "ln-ub-loc-thuan"  # a key leader reprimanded: not eligible
 NO_INITIATIVE = "ln-p-tu-phap"  # no initiative recognised this year: not eligible
 EARLY_DAYS = (date(2025, 11, 6), date(2025, 11, 12))
@@ -124,26 +131,33 @@ def seed(session: Session, out: Path) -> None:
     import_scores(session, path, find_plan(PLAN), YEAR)
 
 
+def _handed_in(code: str, index: int, day: date) -> list[tuple[str, tuple[str, ...]]]:
+    """(deliverable, documents) a simulated unit hands in on `day`."""
+    steps = BEHAVIOUR.get(code, [(EARLY_DAYS[index % 2], ALL_DOCS)])
+    dossier = [("ho_so_khen_thuong", docs) for when, docs in steps if when == day]
+    complete_on = steps[-1][0] if steps and set(ALL_DOCS) <= {d for _, docs in steps for d in docs} else None
+    report_on = REPORTS.get(code, complete_on)
+    return dossier + ([("bao_cao_ket_qua", ("bao_cao_ket_qua",))] if report_on == day else [])
+
+
 def receipts_on(session: Session, day: date, timeline: Timeline) -> None:
-    """Record the documents simulated units hand in on `day` (at 09:00)."""
+    """Record what simulated units (and the standing agency) hand in on `day` (at 09:00)."""
     from services.plans import find_plan
     from services.receipts import record_receipt
     from services.runtime import renderer
 
     plan = find_plan(PLAN)
+    at = datetime(day.year, day.month, day.day, 9, tzinfo=TZ)
     units = session.exec(select(Unit).where(Unit.plan == PLAN).order_by(Unit.code)).all()
-    for index, unit in enumerate(units):
-        if unit.code in BEHAVIOUR:
-            handed = [docs for when, docs in BEHAVIOUR[unit.code] if when == day]
-        else:
-            handed = [ALL_DOCS] if day == EARLY_DAYS[index % 2] else []
-        for docs in handed:
-            at = datetime(day.year, day.month, day.day, 9, tzinfo=TZ)
-            receipt = record_receipt(session, plan, YEAR, unit.code, docs, at, renderer=renderer())
-            state, labels = receipt.state, {d.code: d.name for d in plan.documents}
-            missing = "; ".join(labels[code] for code in state.missing)
-            words = "đã đủ" + (" (trễ hạn)" if state.late else "") if state.complete else f"còn thiếu {missing}"
-            timeline.add(day, f"Nhận hồ sơ {unit.name}: {words}")
+    handed = [(u.code, u.name, d, docs) for i, u in enumerate(units) for d, docs in _handed_in(u.code, i, day)]
+    if day == AGENCY_SUBMITS:
+        handed.append((AGENCY, plan.standing_agency.name, "trinh_khen_thuong", ("to_trinh_chu_tich",)))
+    for code, name, deliverable, docs in handed:
+        receipt = record_receipt(session, plan, YEAR, code, docs, at, renderer=renderer(), deliverable=deliverable)
+        state, labels = receipt.state, {d.code: d.name for d in receipt.occurrence.deliverable.document_list}
+        missing = "; ".join(labels[c] for c in state.missing)
+        words = "đã đủ" + (" (trễ hạn)" if state.late else "") if state.complete else f"còn thiếu {missing}"
+        timeline.add(day, f"Nhận {receipt.occurrence.name.lower()} của {name}: {words}")
     session.commit()
 
 
@@ -173,7 +187,8 @@ def run(out: Path, echo: Callable[[str], None]) -> dict[str, Any]:
         bootstrap_token(default_engine(), get_settings(), *zalo.issue_tokens(), expires_in=90000)
         with session_scope() as session:
             seed(session, out)
-        days = sorted({*KEY_DAYS, *EARLY_DAYS, *(d for steps in BEHAVIOUR.values() for d, _ in steps)})
+        handing_days = {d for steps in BEHAVIOUR.values() for d, _ in steps} | {d for d in REPORTS.values() if d}
+        days = sorted({*KEY_DAYS, *EARLY_DAYS, *handing_days})
         for day in days:
             with session_scope() as session:
                 receipts_on(session, day, timeline)
@@ -187,17 +202,18 @@ def run(out: Path, echo: Callable[[str], None]) -> dict[str, Any]:
         echo(timeline.render())
         with session_scope() as session:
             state = load_state(session, find_plan(PLAN), YEAR, date(2025, 12, 31))
+            dossier = state.dossier.key if state.dossier else ""
             counts = outbox_counts(session)
         duplicates = sum(n - 1 for n in Counter(smtp.message_ids()).values() if n > 1)
         duplicates += sum(n - 1 for n in Counter(m.key for m in zalo.messages).values() if n > 1)
         summary = {
             "plan": PLAN,
             "year": YEAR,
-            "units": len(state.units),
+            "units": sum(1 for s in state.units if s.unit.code != AGENCY),
             "sent": {"email": len(smtp.messages), "zalo": len(zalo.messages)},
             "reminders": counts["reminder"] + counts["deadline_day"],
             "escalations": counts["escalation_head"] + counts["escalation_agency"] + counts["escalation_chairman"],
-            "late_units": sorted(s.unit.code for s in state.units if s.dossier.late),
+            "late_units": sorted(s.unit.code for s in state.units if dossier in s.deliveries and s.deliveries[dossier].state.late),
             "duplicates": duplicates,
         }
     outputs = sorted(p for p in (out / "outputs").rglob("*") if p.is_file()) if (out / "outputs").exists() else []

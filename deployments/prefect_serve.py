@@ -22,7 +22,7 @@ def has_server() -> bool:
 
 def serve_with_prefect(schedule: DailySchedule) -> None:
     """Serve every deployment from this process; missed runs survive a shutdown (pause_on_shutdown=False)."""
-    from flows.admin import record_dossier, rerun_step, set_announcement
+    from flows.admin import record_dossier, register_unit, rerun_step, set_announcement
     from flows.daily import daily
 
     deployments = [
@@ -33,6 +33,7 @@ def serve_with_prefect(schedule: DailySchedule) -> None:
             description="Điều phối hằng ngày: chạy mọi việc đến hạn của các kế hoạch đang hoạt động.",
         ),
         record_dossier.to_deployment("ghi-nhan-ho-so", tags=["thidua", "quan-tri"]),
+        register_unit.to_deployment("dang-ky-thi-dua", tags=["thidua", "quan-tri"]),
         set_announcement.to_deployment("ngay-cong-bo-chi-so", tags=["thidua", "quan-tri"]),
         rerun_step.to_deployment("chay-lai-buoc", tags=["thidua", "quan-tri"]),
     ]

@@ -9,24 +9,37 @@ from flows.registry import run_step
 from models.db import session_scope
 from models.queries.cycle import load_dates, set_admin_date
 from services.plans import cycle_plan
-from services.receipts import record_receipt
+from services.receipts import record_receipt, record_registration
 from services.runtime import renderer, today
 from tasks.send import send_messages
 from thidua.cycle.decide import CycleFlow, agenda
 
 
-@flow(name="ghi-nhan-ho-so", flow_run_name="{plan} · {year} · nhận hồ sơ {unit}")
+@flow(name="ghi-nhan-ho-so", flow_run_name="{plan} · {year} · nhận {unit}")
 def record_dossier(
-    plan: str, year: int, unit: str, documents: list[str], received_at: datetime | None = None
-) -> dict[str, Any]:
-    """Ghi nhận hồ sơ (và từng tài liệu) một đơn vị đã nộp; gửi xác nhận cho đơn vị."""
+    plan: str, year: int, unit: str, documents: list[str], received_at: datetime | None = None,
+    deliverable: str | None = None, due: str | None = None,
+) -> dict[str, Any]:  # fmt: skip
+    """Ghi nhận tài liệu một đơn vị đã nộp cho một việc phải nộp (mặc định: hồ sơ đề nghị khen thưởng); gửi xác nhận."""
     with session_scope() as session:
-        receipt = record_receipt(session, cycle_plan(plan, year), year, unit, documents, received_at, renderer=renderer())
+        receipt = record_receipt(
+            session, cycle_plan(plan, year), year, unit, documents, received_at, renderer=renderer(),
+            deliverable=deliverable, due=due,
+        )  # fmt: skip
     sent, alerts = send_messages()
     return {
-        "unit": receipt.unit.code, "dossier": receipt.state.status, "missing": list(receipt.state.missing),
-        "sent": sent, "alerts": alerts,
+        "unit": receipt.unit.code, "deliverable": receipt.occurrence.key, "status": receipt.state.status,
+        "missing": list(receipt.state.missing), "sent": sent, "alerts": alerts,
     }
+
+
+@flow(name="dang-ky-thi-dua", flow_run_name="{plan} · {year} · đăng ký {unit}")
+def register_unit(plan: str, year: int, unit: str, people: list[str] | None = None) -> dict[str, Any]:
+    """Ghi nhận đơn vị đăng ký thi đua, cùng các cá nhân (mỗi dòng "Họ Tên:Chức vụ")."""
+    named = [(name.strip(), position.strip()) for name, _, position in (p.partition(":") for p in people or [])]
+    with session_scope() as session:
+        added = record_registration(session, cycle_plan(plan, year), year, unit, named)
+    return {"unit": unit, "registered": True, "people_added": added}
 
 
 @flow(name="dat-ngay-cong-bo", flow_run_name="{plan} · {year} · ngày công bố Chỉ số CCHC")

@@ -24,7 +24,7 @@ def _summary(result: AppraisalResult) -> list[str]:
         f"đề nghị {len(result.proposals) - tied} khen thưởng; {tied} đối tượng đồng hạng tại ranh giới chỉ tiêu "
         "chờ Hội đồng quyết định"
     ]
-    return lines + [f"Chưa đạt chỉ tiêu tối thiểu: {s}" for s in result.shortfalls]
+    return lines + [f"Chưa đạt chỉ tiêu tối thiểu: {s}" for s in result.shortfalls] + list(result.awaiting)
 
 
 @flow(name="tham-dinh", flow_run_name="{plan} · {year} · thẩm định")

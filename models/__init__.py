@@ -1,6 +1,15 @@
 """SQLModel tables of thidua; importing this package registers all of them in the metadata."""
 
-from models.cycle import CalendarOverride, Cycle, CycleEvent, Dossier, DossierDocument, Nominee
+from models.cycle import (
+    CalendarOverride,
+    Cycle,
+    CycleEvent,
+    Nominee,
+    Registrant,
+    Registration,
+    Submission,
+    SubmittedDocument,
+)
 from models.outbox import OutboxMessage, OutboxStatus
 from models.scores import AwardProposal, Score
 from models.units import Unit
@@ -11,12 +20,14 @@ __all__ = [
     "CalendarOverride",
     "Cycle",
     "CycleEvent",
-    "Dossier",
-    "DossierDocument",
     "Nominee",
     "OutboxMessage",
     "OutboxStatus",
+    "Registrant",
+    "Registration",
     "Score",
+    "Submission",
+    "SubmittedDocument",
     "Unit",
     "ZaloToken",
 ]

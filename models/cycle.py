@@ -1,4 +1,4 @@
-"""A plan's yearly cycle: admin-set dates, calendar overrides, dossiers and what happened."""
+"""A plan's yearly cycle: admin-set dates, calendar overrides, what owners handed in, registrations, what happened."""
 
 from datetime import date, datetime
 from typing import Any
@@ -34,26 +34,28 @@ class CalendarOverride(SQLModel, table=True):
     note: str = ""
 
 
-class Dossier(SQLModel, table=True):
-    """A unit's nomination dossier for one cycle; documents arrive one by one."""
+class Submission(SQLModel, table=True):
+    """What one owner handed in for one occurrence of a deliverable (a dossier, a report...); documents arrive one by one."""
 
-    __table_args__ = (UniqueConstraint("plan", "year", "unit_code"),)
+    __table_args__ = (UniqueConstraint("plan", "year", "deliverable", "occurrence", "unit_code", name="uq_submission_owner"),)
 
     id: int | None = Field(default=None, primary_key=True)
     plan: str = Field(index=True)
     year: int
-    unit_code: str
+    deliverable: str  # the deliverable's code in the plan
+    occurrence: str  # the milestone kind of its deadline (a report may recur)
+    unit_code: str  # the owner: a unit, or `co-quan-thuong-truc` for the standing agency's own obligations
     first_received_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
     completed_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime))
 
 
-class DossierDocument(SQLModel, table=True):
-    """One document of a dossier (tờ trình, biên bản, báo cáo thành tích...)."""
+class SubmittedDocument(SQLModel, table=True):
+    """One document of a submission (tờ trình, biên bản, báo cáo thành tích...)."""
 
-    __table_args__ = (UniqueConstraint("dossier_id", "kind"),)
+    __table_args__ = (UniqueConstraint("submission_id", "kind", name="uq_submitteddocument_kind"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    dossier_id: int = Field(sa_column=Column(Integer, ForeignKey("dossier.id", ondelete="CASCADE"), nullable=False))
+    submission_id: int = Field(sa_column=Column(Integer, ForeignKey("submission.id", ondelete="CASCADE"), nullable=False))
     kind: str
     received_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
 
@@ -61,12 +63,35 @@ class DossierDocument(SQLModel, table=True):
 class Nominee(SQLModel, table=True):
     """A collective or individual proposed for an award in a dossier."""
 
-    __table_args__ = (UniqueConstraint("dossier_id", "kind", "name"),)
+    __table_args__ = (UniqueConstraint("submission_id", "kind", "name", name="uq_nominee_name"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    dossier_id: int = Field(sa_column=Column(Integer, ForeignKey("dossier.id", ondelete="CASCADE"), nullable=False))
+    submission_id: int = Field(sa_column=Column(Integer, ForeignKey("submission.id", ondelete="CASCADE"), nullable=False))
     kind: str  # collective | individual
     name: str
+
+
+class Registration(SQLModel, table=True):
+    """A unit registered for the movement of a cycle (đăng ký thi đua), with the individuals it named."""
+
+    __table_args__ = (UniqueConstraint("plan", "year", "unit_code", name="uq_registration_unit"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    plan: str = Field(index=True)
+    year: int
+    unit_code: str
+    registered_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+
+
+class Registrant(SQLModel, table=True):
+    """An individual a unit registered, with their position."""
+
+    __table_args__ = (UniqueConstraint("registration_id", "name", name="uq_registrant_name"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    registration_id: int = Field(sa_column=Column(Integer, ForeignKey("registration.id", ondelete="CASCADE"), nullable=False))
+    name: str
+    position: str = ""
 
 
 class CycleEvent(SQLModel, table=True):

@@ -40,6 +40,11 @@ def upper_first(value: str) -> str:
     return value[:1].upper() + value[1:]
 
 
+def lower_first(value: str) -> str:
+    """`value` with its first letter in lower case, to sit inside a sentence (`Hồ sơ …` → `hồ sơ …`)."""
+    return value[:1].lower() + value[1:]
+
+
 def _template_vars(ctx: MessageContext) -> dict[str, Any]:
     """The names templates see: every text field on one line, dates as `date` objects."""
     clean = lambda items: tuple(one_line(item) for item in items)  # noqa: E731
@@ -52,6 +57,7 @@ def _template_vars(ctx: MessageContext) -> dict[str, Any]:
         "unit_code": one_line(ctx.unit_code),
         "unit_name": one_line(ctx.unit_name),
         "recipient_name": one_line(ctx.recipient_name),
+        "deliverable": one_line(ctx.deliverable),
         "milestone_label": one_line(ctx.milestone_label),
         "deadline": ctx.deadline,
         "days_left": ctx.days_left,
@@ -61,12 +67,13 @@ def _template_vars(ctx: MessageContext) -> dict[str, Any]:
         "contact_phone": one_line(ctx.contact_phone),
         "late_units": clean(ctx.late_units),
         "problems": clean(ctx.problems),
+        "owed": clean(ctx.owed),
     }
 
 
 def template_data(ctx: MessageContext) -> dict[str, str]:
     """ZNS `template_data` (parameter name → value) for the approved reminder template."""
-    missing = ", ".join(ctx.missing_documents) or "toàn bộ hồ sơ"
+    missing = ", ".join(ctx.missing_documents) or f"toàn bộ {lower_first(ctx.deliverable)}"
     data = {
         "recipient_name": ctx.recipient_name,
         "unit_name": ctx.unit_name,
@@ -102,7 +109,7 @@ class Renderer:
             lstrip_blocks=True,
             keep_trailing_newline=False,
         )
-        env.filters.update(long_date=vi.long_date, ddmmyyyy=vi.ddmmyyyy, upper_first=upper_first)
+        env.filters.update(long_date=vi.long_date, ddmmyyyy=vi.ddmmyyyy, upper_first=upper_first, lower_first=lower_first)
         return env
 
     def render(self, ctx: MessageContext) -> Rendered:

@@ -15,6 +15,7 @@ SAMPLE = MessageContext(
     unit_code="xa-loc-thai",
     unit_name="UBND xã Lộc Thái",
     recipient_name="Bà Nguyễn Thị Hường",
+    deliverable="Hồ sơ đề nghị khen thưởng",
     milestone_label="hạn nộp hồ sơ đề nghị khen thưởng",
     deadline=date(2025, 12, 1),
     days_left=3,

@@ -6,12 +6,16 @@ from pathlib import Path
 from sqlmodel import Session
 
 from imports.nominees import parse_nominees
+from imports.registrations import parse_registrations
 from imports.scores import parse_scores
 from imports.units import parse_units
-from models.queries.dossiers import save_receipt
+from models.queries.cycle import load_dates
 from models.queries.scores import ScoresReport, save_scores
+from models.queries.submissions import save_submission
 from models.queries.units import ImportReport, directory, save_units
-from thidua.cycle.receipts import receipt_errors
+from services.receipts import record_registration
+from thidua.cycle.receipts import find_occurrence, receipt_errors
+from thidua.dates import local_day
 from thidua.errors import InvalidInput
 from thidua.plan.schema import Plan
 
@@ -34,9 +38,17 @@ def import_nominees(session: Session, path: Path, plan: Plan, year: int, at: dat
     """
     units = directory(session, plan.code)
     by_unit = parse_nominees(path, plan, year, {code: u.group for code, u in units.items()})
-    errors = [e for code, named in by_unit.items() for e in receipt_errors(plan, year, code, units[code], (), named, at)]
+    dossier = find_occurrence(load_dates(session, plan, year, local_day(at)), None, None)
+    errors = [e for code, named in by_unit.items() for e in receipt_errors(plan, year, dossier, code, units[code], (), named, at)]
     if errors:
         raise InvalidInput(errors)
     for code, named in by_unit.items():
-        save_receipt(session, plan, year, code, (), at, named)
+        save_submission(session, plan, year, dossier, code, (), at, named)
     return {code: [name for _, name in named] for code, named in by_unit.items()}
+
+
+def import_registrations(session: Session, path: Path, plan: Plan, year: int, at: datetime) -> dict[str, int]:
+    """Register every unit of the file with the individuals it names; unit code -> people added. All or nothing."""
+    units = directory(session, plan.code)
+    by_unit = parse_registrations(path, units)
+    return {code: record_registration(session, plan, year, code, people, at) for code, people in by_unit.items()}

@@ -1,4 +1,4 @@
-"""Recording documents a unit handed in, and confirming the receipt to the unit."""
+"""Recording what an owner handed in (documents, nominees, a registration), and confirming the receipt."""
 
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -7,45 +7,67 @@ from datetime import datetime
 from sqlmodel import Session
 
 from models.queries.cycle import load_dates
-from models.queries.dossiers import save_receipt
+from models.queries.submissions import save_registration, save_submission
 from models.queries.units import directory
 from models.types import utcnow
 from notifications.outbox import enqueue
 from notifications.render import Renderer
 from thidua.cycle.drafts import receipt_drafts
-from thidua.cycle.receipts import receipt_errors
-from thidua.cycle.state import DossierState, dossier_state
+from thidua.cycle.receipts import find_occurrence, receipt_errors
+from thidua.cycle.state import AGENCY, DeliveryState, Occurrence, agency_unit, delivery_state
 from thidua.dates import local_day
 from thidua.directory import Unit
-from thidua.errors import InvalidInput
-from thidua.plan.schema import Plan
+from thidua.errors import InputError, InvalidInput
+from thidua.plan.schema import DeliverableKind, Plan
 
 
 @dataclass(frozen=True)
 class Receipt:
-    """The outcome of recording a receipt: the dossier's state and how many confirmations were written."""
+    """The outcome of recording a receipt: the occurrence, the owner's state and how many confirmations were written."""
 
     unit: Unit
-    state: DossierState
+    occurrence: Occurrence
+    state: DeliveryState
     confirmations: int
 
 
 def record_receipt(
     session: Session, plan: Plan, year: int, unit_code: str, documents: Sequence[str], at: datetime | None = None,
-    nominees: Sequence[tuple[str, str]] = (), renderer: Renderer | None = None,
+    nominees: Sequence[tuple[str, str]] = (), renderer: Renderer | None = None, *,
+    deliverable: str | None = None, due: str | None = None,
 ) -> Receipt:  # fmt: skip
-    """Record documents (and nominees) received for a unit; with a renderer, write its confirmation too.
-
-    Raises InvalidInput naming each bad value; nothing is written then.
-    """
+    """Record documents (and nominees) an owner handed in for an occurrence (default: the nomination dossier);
+    with a renderer, write the owner's confirmation too. Raises InvalidInput naming each bad value; nothing is
+    written then."""
     at = at or utcnow()
-    unit = directory(session, plan.code).get(unit_code)
-    if errors := receipt_errors(plan, year, unit_code, unit, documents, nominees, at):
+    cycle = load_dates(session, plan, year, local_day(at))
+    occurrence = find_occurrence(cycle, deliverable, due)
+    if occurrence.deliverable.kind is DeliverableKind.registration:
+        raise InvalidInput([InputError(plan.code, "--deliverable", occurrence.deliverable.code, "đăng ký thi đua ghi bằng lệnh register")])
+    unit = agency_unit(plan) if unit_code == AGENCY else directory(session, plan.code).get(unit_code)
+    if errors := receipt_errors(plan, year, occurrence, unit_code, unit, documents, nominees, at):
         raise InvalidInput(errors)
     assert unit is not None
-    record = save_receipt(session, plan, year, unit_code, documents, at, nominees)
-    deadline = load_dates(session, plan, year, local_day(at)).deadline
-    state = dossier_state(plan, record.documents, record.nominee_kinds, deadline.date if deadline else None, at)
-    if deadline is None or deadline.date is None or renderer is None:
-        return Receipt(unit, state, 0)
-    return Receipt(unit, state, enqueue(session, receipt_drafts(plan, year, unit, deadline, state), renderer, now=at))
+    record = save_submission(session, plan, year, occurrence, unit_code, documents, at, nominees)
+    state = delivery_state(occurrence.deliverable, record.documents, record.nominee_kinds, occurrence.deadline, at)
+    confirmations = 0
+    if occurrence.deadline is not None and renderer is not None:
+        confirmations = enqueue(session, receipt_drafts(plan, year, unit, occurrence, state), renderer, now=at)
+    return Receipt(unit, occurrence, state, confirmations)
+
+
+def record_registration(
+    session: Session, plan: Plan, year: int, unit_code: str, people: Sequence[tuple[str, str]], at: datetime | None = None
+) -> int:
+    """Register a unit for the movement with the individuals it names (name, position); returns the people added."""
+    at = at or utcnow()
+    registration = plan.registration
+    if registration is None:
+        raise InvalidInput([InputError(plan.code, "register", unit_code, "kế hoạch không có việc đăng ký thi đua")])
+    occurrence = find_occurrence(load_dates(session, plan, year, local_day(at)), registration.code, None)
+    unit = directory(session, plan.code).get(unit_code)
+    errors = receipt_errors(plan, year, occurrence, unit_code, unit, (), (), at)
+    errors += [InputError(plan.code, "--person", f"{n}:{p}", "họ tên không được để trống") for n, p in people if not n.strip()]
+    if errors:
+        raise InvalidInput(errors)
+    return save_registration(session, plan.code, year, unit_code, people, at)

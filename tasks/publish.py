@@ -21,9 +21,9 @@ def artifact_key(*parts: object) -> str:
 def publish_status(state: CycleState, lines: list[str]) -> None:
     """Per-unit table and Vietnamese summary under stable keys per plan and year."""
     plan_code, year = state.plan.code, state.year
-    rows, description = status_rows(state), f"Trạng thái hồ sơ từng đơn vị — {plan_code} · {year}"
+    rows, description = status_rows(state), f"Việc phải nộp của từng đơn vị — {plan_code} · {year}"
     if len(rows) > TABLE_ROWS:
-        behind = [row for row in rows if row["Hồ sơ"] != "đã đủ"]
+        behind = [row for row in rows if row["Trạng thái"] != "đã đủ"]
         description += (
             f" — {min(len(behind), TABLE_ROWS)} trên {len(rows)} đơn vị chưa đủ hồ sơ; "
             f"danh sách đầy đủ: thidua status --plan {plan_code} --year {year} --json"

@@ -36,7 +36,7 @@ class Simulation:
 
     def __init__(
         self, plan: Plan, year: int, units: Sequence[Unit],
-        receipts: Mapping[str, Sequence[tuple[date, Sequence[str]]]] = {},  # noqa: B006
+        receipts: Mapping[str | tuple[str, str], Sequence[tuple[date, Sequence[str]]]] = {},  # noqa: B006
         admin_dates: Mapping[str, date] = {},  # noqa: B006
         calendar: WorkingCalendar | None = None,
     ) -> None:  # fmt: skip
@@ -52,12 +52,15 @@ class Simulation:
         return CycleDates(self.plan, self.year, day, self.calendar, milestones, dict(self.events))
 
     def state(self, day: date) -> CycleState:
-        at = end_of_day(day)
-        dossiers = {
-            code: ([Received(doc, datetime.combine(when, time(9), TZ)) for when, docs in steps for doc in docs if when <= day], ())
-            for code, steps in self.receipts.items()
-        }
-        return cycle_state(self.dates(day), self.units, dossiers, at)
+        """The state at the end of `day`; a receipt keyed by unit code is for the dossier, else by (deliverable, unit)."""
+        dates = self.dates(day)
+        received = {}
+        for key, steps in self.receipts.items():
+            code, unit_code = key if isinstance(key, tuple) else (self.plan.dossier.code, key)  # type: ignore[union-attr]
+            for occurrence in (o for o in dates.occurrences if o.deliverable.code == code):
+                arrived = [Received(doc, datetime.combine(when, time(9), TZ)) for when, docs in steps for doc in docs if when <= day]
+                received[(occurrence.key, unit_code)] = (arrived, ())
+        return cycle_state(dates, self.units, received, end_of_day(day))
 
     def run(self, day: date) -> list[StepBatch]:
         """The daily dispatcher on `day`: each due step that has not run yet, decided and recorded."""
@@ -77,13 +80,19 @@ class Simulation:
         for day in days:
             self.run(day)
 
-    @property
-    def sent(self) -> Counter[tuple[str, str, str]]:
-        """Messages written by (unit, step, channel); the outbox would keep one of each."""
-        return Counter((d.unit_code, d.step, d.channel) for d in self.drafts)
+    def sent(self, deliverable: str | None = None) -> Counter[tuple[str, str, str]]:
+        """Messages written by (unit, step code, channel) for the launch and `deliverable` (default: the dossier);
+        the outbox would keep one of each."""
+        about = {"launch", f"{deliverable or self.plan.dossier.code}/"}  # type: ignore[union-attr]
+        return Counter(
+            (d.unit_code, d.step.rpartition("/")[2], d.channel)
+            for d in self.drafts
+            if d.milestone in about or d.milestone.startswith(tuple(about))
+        )
 
-    def steps_of(self) -> dict[str, set[str]]:
+    def steps_of(self, deliverable: str | None = None) -> dict[str, set[str]]:
+        """The step codes each unit (or `*`, the aggregate reports) received for the launch and `deliverable`."""
         out: dict[str, set[str]] = {}
-        for unit_code, step, _ in self.sent:
+        for unit_code, step, _ in self.sent(deliverable):
             out.setdefault(unit_code, set()).add(step)
         return out

@@ -8,15 +8,15 @@ import pytest
 from imports.plans import load_plan
 from thidua.appraisal.engine import appraise
 from thidua.appraisal.model import AppraisalResult, Deadline, Facts, Outcome, UnitInput
-from thidua.cycle.state import DossierState
+from thidua.cycle.state import DeliveryState
 from thidua.plan.parse import parse_plan
 from thidua.plan.schema import Discipline, NomineeKind, Plan
 
 PLANS = Path(__file__).parents[1] / "plans"
 AS_OF = datetime(2025, 12, 20, 3, 0, tzinfo=UTC)
 DEADLINE = Deadline(date(2025, 12, 1), "hết ngày 01/12/2025")
-ON_TIME = DossierState("complete", (), datetime(2025, 11, 20, 3, tzinfo=UTC), datetime(2025, 11, 20, 3, tzinfo=UTC), False)
-LATE = DossierState("complete", (), datetime(2025, 12, 3, 3, tzinfo=UTC), datetime(2025, 12, 3, 3, tzinfo=UTC), True)
+ON_TIME = DeliveryState("complete", (), datetime(2025, 11, 20, 3, tzinfo=UTC), datetime(2025, 11, 20, 3, tzinfo=UTC), False)
+LATE = DeliveryState("complete", (), datetime(2025, 12, 3, 3, tzinfo=UTC), datetime(2025, 12, 3, 3, tzinfo=UTC), True)
 
 
 def plan(code: str) -> Plan:
@@ -31,7 +31,7 @@ def unit(
     initiatives: int = 1,
     discipline: Discipline = Discipline.none,
     excellent: bool = False,
-    dossier: DossierState = ON_TIME,
+    dossier: DeliveryState = ON_TIME,
     individuals: tuple[str, ...] = (),
     gone: str | None = None,
 ) -> UnitInput:

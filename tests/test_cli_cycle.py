@@ -8,7 +8,7 @@ from sqlmodel import Session, select
 from typer.testing import CliRunner
 
 from cli import app
-from models import Cycle, Dossier, OutboxMessage
+from models import Cycle, OutboxMessage, Submission
 
 runner = CliRunner()
 PLAN = ["--plan", "loc-ninh-2024-2025", "--year", "2025"]
@@ -28,7 +28,7 @@ def test_receive_records_a_late_dossier_and_confirms_what_is_missing(app_engine:
     result = runner.invoke(app, [*args[:-4], "--doc", "bien_ban", "--doc", "bao_cao_thanh_tich", "--at", "2025-12-04T08:00"])
     assert "đã đủ — trễ hạn" in result.stdout
     with Session(app_engine) as session:
-        dossier = session.exec(select(Dossier)).one()
+        dossier = session.exec(select(Submission)).one()
         steps = {m.step for m in session.exec(select(OutboxMessage))}
     assert dossier.completed_at is not None  # recorded as late, never dropped
     assert steps == {"receipt-missing-bien_ban-bao_cao_thanh_tich", "receipt-complete"}
@@ -42,7 +42,7 @@ def test_receive_rejects_unknown_documents_and_units_and_writes_nothing(app_engi
     merged = runner.invoke(app, ["dossier", "receive", *PLAN, "--unit", "ln-ub-loc-thinh", "--doc", "to_trinh", "--at", "2025-11-20T09:00"])
     assert merged.exit_code == 2 and "sáp nhập vào ln-ub-loc-thanh" in merged.stderr
     with Session(app_engine) as session:
-        assert session.exec(select(Dossier)).all() == []
+        assert session.exec(select(Submission)).all() == []
 
 
 def test_set_announcement_then_calendar_of_the_cycle(app_engine: Engine) -> None:
@@ -55,8 +55,10 @@ def test_set_announcement_then_calendar_of_the_cycle(app_engine: Engine) -> None
     import_units()
     status = runner.invoke(app, ["status", *PLAN, "--as-of", "2025-12-02", "--json"])
     data = json.loads(status.stdout)
-    assert len(data["units"]) == 25  # the merged commune no longer exists on 02/12/2025
-    assert {u["dossier"] for u in data["units"]} == {"missing"} and all(u["late"] for u in data["units"])
+    units = [u for u in data["units"] if u["unit"] != "co-quan-thuong-truc"]  # the standing agency owes its own
+    assert len(units) == 25  # the merged commune no longer exists on 02/12/2025
+    dossiers = [next(d for d in u["deliverables"] if d["code"] == "ho_so_khen_thuong") for u in units]
+    assert {d["status"] for d in dossiers} == {"not_started"} and all(d["late"] for d in dossiers)
 
 
 def test_zalo_token_is_stored_once_authorised(app_engine: Engine) -> None:

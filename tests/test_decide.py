@@ -11,7 +11,8 @@ from cycle_sim import Simulation, unit
 
 from imports.plans import load_plan
 from thidua.calendar import WorkingCalendar
-from thidua.cycle.decide import CycleFlow, agenda
+from thidua.cycle.decide import CycleFlow, StepBatch, agenda
+from thidua.cycle.drafts import Draft
 from thidua.cycle.ladder import ladder
 from thidua.cycle.state import CycleDates
 from thidua.plan.milestones import milestones_for_year
@@ -55,8 +56,17 @@ def simulation() -> Simulation:
     return Simulation(PLAN, 2025, UNITS, RECEIPTS)
 
 
+def dossier(work: list[StepBatch]) -> list[StepBatch]:
+    """The batches of the nomination dossier (the plan also chases a yearly report on the same day)."""
+    return [w for w in work if w.due.occurrence and w.due.occurrence.deliverable.code == "ho_so_khen_thuong"]
+
+
+def drafts_of(sim: Simulation, step: str) -> list[Draft]:
+    return [d for d in sim.drafts if d.milestone.startswith("ho_so_khen_thuong/") and d.step.endswith(f"/{step}")]
+
+
 def test_the_ladder_of_01_12_2025_in_dates() -> None:
-    steps = ladder(PLAN, date(2025, 12, 1), WorkingCalendar())
+    steps = ladder(PLAN, PLAN.dossier, date(2025, 12, 1), WorkingCalendar())
     assert [(s.code, s.send_on) for s in steps] == [
         ("remind-14d", date(2025, 11, 17)),
         ("remind-7d", date(2025, 11, 24)),
@@ -72,10 +82,10 @@ def test_a_year_sends_each_unit_exactly_its_steps() -> None:
     sim = simulation()
     sim.replay(DAYS)
     assert sim.steps_of() == EXPECTED
-    assert sim.sent[("b-midway", "remind-7d", "zalo")] == 1  # OA message to the follower
-    assert sim.sent[("c-incomplete", "deadline-day", "zalo")] == 1  # ZNS to the phone
-    assert sim.sent[("a-early", "launch", "zalo")] == 0  # no Zalo address, email only
-    (agency,) = [d for d in sim.drafts if d.step == "escalate-3wd-standing_agency"]
+    assert sim.sent()[("b-midway", "remind-7d", "zalo")] == 1  # OA message to the follower
+    assert sim.sent()[("c-incomplete", "deadline-day", "zalo")] == 1  # ZNS to the phone
+    assert sim.sent()[("a-early", "launch", "zalo")] == 0  # no Zalo address, email only
+    (agency,) = drafts_of(sim, "escalate-3wd-standing_agency")
     assert "UBND xã Lộc Thái" in agency.context.late_units and "UBND xã Lộc Tấn" not in agency.context.late_units
 
 
@@ -84,14 +94,15 @@ def test_re_running_any_day_decides_nothing_new() -> None:
     sim.replay(DAYS)
     before = len(sim.drafts)
     sim.replay([date(2025, 11, 17), date(2025, 12, 1), date(2025, 12, 4)])
-    assert len(sim.drafts) == before and max(sim.sent.values()) == 1
+    assert len(sim.drafts) == before and max(sim.sent().values()) == 1
 
 
 def test_a_week_of_downtime_catches_up_the_latest_reminder_once_and_notes_the_rest() -> None:
     sim = simulation()
     sim.run(date(2025, 1, 2))
-    (work,) = sim.run(date(2025, 11, 28))  # down from 15/11: the 14- and 7-day reminders were missed
-    assert work.due.key == "remind-1d"
+    (work,) = dossier(sim.run(date(2025, 11, 28)))  # down from 15/11: the 14- and 7-day reminders were missed
+    assert work.due.step is not None and work.due.step.code == "remind-1d"
+    assert work.due.key == "ho_so_khen_thuong/submission_deadline@2025-12-01/remind-1d"
     assert [m.code for m in work.due.supersedes] == ["remind-14d", "remind-7d"]
     assert any("Bỏ qua bước remind-14d" in note for note in work.notes)
     sim.replay([date(2025, 11, 28), date(2025, 12, 1)])
@@ -99,7 +110,7 @@ def test_a_week_of_downtime_catches_up_the_latest_reminder_once_and_notes_the_re
     sim.replay([date(2025, 12, 9), date(2025, 12, 9)])  # down over the deadline: escalations once each
     assert sim.steps_of()["d-never"] == {"launch", "remind-1d", "deadline-day", "escalate-1wd-unit_head"}
     assert sim.steps_of()["*"] == {"escalate-3wd-standing_agency", "escalate-5wd-chairman"}
-    assert max(sim.sent.values()) == 1
+    assert max(sim.sent().values()) == 1
 
 
 def test_no_reminder_goes_out_after_the_deadline_and_stale_escalations_are_only_noted() -> None:
@@ -117,7 +128,7 @@ def test_nothing_goes_out_on_a_day_off() -> None:
 def test_a_complete_dossier_stops_the_ladder_and_a_merged_unit_is_not_chased() -> None:
     sim = simulation()
     sim.replay([date(2025, 1, 2), date(2025, 11, 17)])
-    (reminder,) = [w for w in sim.batches if w.due.key == "remind-14d"]
+    (reminder,) = [w for w in dossier(sim.batches) if w.due.key.endswith("/remind-14d")]
     chased = {s.unit.code for s in reminder.units}
     assert "a-early" not in chased  # complete on 10/11
     assert "m-merged" not in chased and "s-successor" in chased  # gone on 30/06, chased under its successor
@@ -126,8 +137,8 @@ def test_a_complete_dossier_stops_the_ladder_and_a_merged_unit_is_not_chased() -
 def test_the_reminder_says_the_days_left_on_the_day_it_goes_out() -> None:
     sim = simulation()
     sim.run(date(2025, 1, 2))
-    (work,) = sim.run(date(2025, 11, 28))  # the 1-day step, sent three days before the deadline
-    assert work.describe().startswith("Nhắc hạn (còn 3 ngày, hạn 01/12/2025)")
+    (work,) = dossier(sim.run(date(2025, 11, 28)))  # the 1-day step, sent three days before the deadline
+    assert work.describe().startswith("Nhắc hạn: Hồ sơ đề nghị khen thưởng (còn 3 ngày, hạn 01/12/2025)")
     assert {d.context.days_left for d in work.drafts} == {3}
 
 
@@ -143,7 +154,7 @@ def test_the_dispatcher_sees_the_appraisal_once_its_date_is_set() -> None:
 def test_an_aggregate_report_goes_by_email_to_the_contact_and_lists_every_late_unit(target: str, step: str) -> None:
     sim = simulation()
     sim.replay(DAYS)
-    (draft,) = [d for d in sim.drafts if d.step == step]
+    (draft,) = drafts_of(sim, step)
     contact = PLAN.standing_agency if target == "standing_agency" else PLAN.standing_agency.chairman
     assert contact is not None and (draft.channel, draft.recipient, draft.unit_code) == ("email", contact.email, "*")
     assert set(draft.context.late_units) >= {"UBND xã Lộc Thái", "UBND xã Lộc Hưng"}

@@ -38,7 +38,7 @@ def test_each_unit_gets_one_draft_per_channel_it_can_be_reached_on_with_email_as
 def test_the_unit_head_is_told_by_name_with_the_working_days_late_and_what_is_missing() -> None:
     sim = Simulation(PLAN, 2025, [unit("x", "UBND xã Lộc Hòa")], {"x": [(date(2025, 11, 20), ("to_trinh",))]})
     sim.replay([date(2025, 1, 2), date(2025, 12, 2)])
-    (head,) = [d for d in sim.drafts if d.step == "escalate-1wd-unit_head"]
+    (head,) = [d for d in sim.drafts if d.step == "2025-12-01/escalate-1wd-unit_head" and d.milestone.startswith("ho_so")]
     assert head.recipient == "head-x@example.vn" and head.context.recipient_name == "Thủ trưởng UBND xã Lộc Hòa"
     assert head.context.days_left == 1 and head.context.kind is MessageKind.escalation_head
     assert head.context.missing_documents == (
@@ -49,35 +49,43 @@ def test_the_unit_head_is_told_by_name_with_the_working_days_late_and_what_is_mi
 
 def test_a_confirmation_says_received_or_names_what_is_missing() -> None:
     sim = Simulation(PLAN, 2025, [unit("x")], {"x": [(date(2025, 11, 20), ("to_trinh",)), (date(2025, 11, 21), ALL_DOCS)]})
-    deadline = sim.dates(date(2025, 11, 20)).deadline
-    assert deadline is not None
-    partial, complete = (sim.state(day).units[0] for day in (date(2025, 11, 20), date(2025, 11, 21)))
-    (missing,) = receipt_drafts(PLAN, 2025, partial.unit, deadline, partial.dossier)
+    dossier = sim.dates(date(2025, 11, 20)).dossier
+    assert dossier is not None
+    partial, complete = (sim.state(day).units[0].deliveries[dossier.key] for day in (date(2025, 11, 20), date(2025, 11, 21)))
+    x = sim.state(date(2025, 11, 20)).units[0].unit
+    (missing,) = receipt_drafts(PLAN, 2025, x, dossier, partial.state)
     assert missing.context.kind is MessageKind.dossier_incomplete and missing.step == "receipt-missing-bien_ban-bao_cao_thanh_tich"
     assert len(missing.context.missing_documents) == 2
-    (received,) = receipt_drafts(PLAN, 2025, complete.unit, deadline, complete.dossier)
+    (received,) = receipt_drafts(PLAN, 2025, x, dossier, complete.state)
     assert received.context.kind is MessageKind.dossier_received and received.step == "receipt-complete"
 
 
-def test_status_rows_say_where_each_unit_stands() -> None:
+def test_status_rows_say_where_each_unit_stands_on_each_thing_it_owes() -> None:
     receipts = {
         "on-time": [(date(2025, 11, 10), ALL_DOCS)],
         "late": [(date(2025, 12, 3), ALL_DOCS)],
         "partial": [(date(2025, 11, 20), ("to_trinh",))],
+        ("bao_cao_ket_qua", "on-time"): [(date(2025, 11, 10), ("bao_cao_ket_qua",))],
     }
     sim = Simulation(PLAN, 2025, [unit("on-time"), unit("late"), unit("partial"), unit("never")], receipts)
     sim.replay([date(2025, 1, 2), date(2025, 11, 17), date(2025, 11, 24), date(2025, 12, 2), date(2025, 12, 4)])
     state = sim.state(date(2025, 12, 4))
-    rows = {row["Mã"]: row for row in status_rows(state)}
-    assert (rows["on-time"]["Hồ sơ"], rows["on-time"]["Thời hạn"], rows["on-time"]["Nộp đủ ngày"]) == ("đã đủ", "đúng hạn", "10/11/2025")
-    assert (rows["late"]["Hồ sơ"], rows["late"]["Thời hạn"]) == ("đã đủ", "trễ hạn")
-    assert (rows["partial"]["Hồ sơ"], rows["partial"]["Thời hạn"]) == ("còn thiếu", "quá hạn")
-    assert rows["partial"]["Còn thiếu"].startswith("Biên bản họp")
-    assert rows["never"]["Hồ sơ"] == "chưa nộp" and rows["never"]["Nhắc gần nhất"] == "24/11/2025 (remind-7d)"
-    assert rows["never"]["Mức báo cáo"] == "đã báo cơ quan thường trực"
-    assert rows["late"]["Mức báo cáo"] == "đã báo Thủ trưởng"  # reported to its head on 02/12, in by 03/12
+    rows = {(row["Mã"], row["Việc phải nộp"]): row for row in status_rows(state)}
+    dossier, report = "Hồ sơ đề nghị khen thưởng", "Báo cáo kết quả thực hiện phong trào thi đua"
+    assert list(status_rows(state)[0])[:4] == ["Đơn vị", "Việc phải nộp", "Hạn", "Trạng thái"]  # key columns first
+    on_time = rows[("on-time", dossier)]
+    assert (on_time["Trạng thái"], on_time["Thời hạn"], on_time["Nộp đủ ngày"], on_time["Hạn"]) == ("đã đủ", "đúng hạn", "10/11/2025", "01/12/2025")
+    assert (rows[("late", dossier)]["Trạng thái"], rows[("late", dossier)]["Thời hạn"]) == ("đã đủ", "trễ hạn")
+    assert (rows[("partial", dossier)]["Trạng thái"], rows[("partial", dossier)]["Thời hạn"]) == ("còn thiếu", "quá hạn")
+    assert rows[("partial", dossier)]["Còn thiếu"].startswith("Biên bản họp")
+    never = rows[("never", dossier)]
+    assert (never["Trạng thái"], never["Nhắc gần nhất"]) == ("chưa nộp", "24/11/2025 (nhắc trước 7 ngày)")
+    assert never["Mức báo cáo"] == "đã báo cơ quan thường trực"
+    assert rows[("late", dossier)]["Mức báo cáo"] == "đã báo Thủ trưởng"  # reported to its head on 02/12, in by 03/12
+    assert rows[("on-time", report)]["Trạng thái"] == "đã đủ" and rows[("late", report)]["Trạng thái"] == "chưa nộp"
     record = status_record(state, next(s for s in state.units if s.unit.code == "never"))
-    assert record["last_reminder"] == {"day": "2025-11-24", "step": "remind-7d"} and record["escalation_level"] == 2
+    (dossier_record,) = [d for d in record["deliverables"] if d["code"] == "ho_so_khen_thuong"]
+    assert dossier_record["last_reminder"] == {"day": "2025-11-24", "step": "remind-7d"} and dossier_record["escalation_level"] == 2
     summary = summary_markdown(state)
-    assert "Hồ sơ: 2 đã đủ, 1 còn thiếu, 1 chưa nộp (trên 4 đơn vị)." in summary
-    assert "Trễ hạn: UBND xã late, UBND xã never, UBND xã partial."  # by code in summary
+    assert "Hồ sơ đề nghị khen thưởng (hạn Thứ Hai, 01/12/2025): 2 đã đủ, 1 còn thiếu, 1 chưa nộp (trên 4 đơn vị)." in summary
+    assert "Trễ hạn: UBND xã late, UBND xã never, UBND xã partial." in summary  # by code

@@ -20,6 +20,7 @@ from services.receipts import record_receipt
 from thidua.dates import TZ
 
 pytestmark = pytest.mark.slow  # a Prefect server: what only Prefect can show
+DOSSIER = "ho_so_khen_thuong/submission_deadline"
 
 
 @pytest.fixture(scope="module")
@@ -81,7 +82,8 @@ def replay(engine: Engine, days: list[date]) -> None:
 def sent(engine: Engine) -> Counter[tuple[str, str, str]]:
     with Session(engine) as session:
         rows = session.exec(select(OutboxMessage)).all()
-    return Counter((r.unit_code, r.step, r.channel) for r in rows)
+    about = ("launch", f"{DOSSIER}")  # the launch notice and the nomination dossier (the plan also chases a report)
+    return Counter((r.unit_code, r.step.rpartition("/")[2], r.channel) for r in rows if r.milestone in about)
 
 
 def per_unit_steps(engine: Engine) -> dict[str, set[str]]:
@@ -99,7 +101,9 @@ def test_replay_2025_sends_exactly_the_expected_messages(cycle_db: Engine, serve
     assert counts[("c-incomplete", "deadline-day", "zalo")] == 1  # ZNS to the phone
     assert counts[("a-early", "launch", "zalo")] == 0  # no Zalo address, email only
     with Session(cycle_db) as session:
-        agency = session.exec(select(OutboxMessage).where(OutboxMessage.step == "escalate-3wd-standing_agency")).one()
+        agency = session.exec(
+            select(OutboxMessage).where(OutboxMessage.milestone == DOSSIER, OutboxMessage.step == "2025-12-01/escalate-3wd-standing_agency")
+        ).one()
     assert "UBND xã Lộc Thái" in agency.body_text and "UBND xã Lộc Tấn" not in agency.body_text  # late but in by 03/12
 
     # every message reached a sink exactly once, and re-running any day adds nothing
@@ -163,12 +167,14 @@ def test_a_zalo_configuration_error_stops_zalo_only_and_alerts(
         zalo.faults.template_approved = True
     results = failed.value.results
     assert "Dừng gửi qua kênh zalo" in str(failed.value) and "thidua outbox list --status waiting" in str(failed.value)
-    (chase,) = [r for r in results if r.get("step") == "remind-14d"]
+    (chase,) = [r for r in results if r.get("step") == f"{DOSSIER}@2025-12-01/remind-14d"]
     assert chase["sent"]["email"] == 6
     assert any(line.startswith("Dừng gửi qua kênh zalo") for line in chase["lines"])
     with Session(cycle_db) as session:
         zns = session.exec(
-            select(OutboxMessage).where(OutboxMessage.recipient == "84912345678", OutboxMessage.step == "remind-14d")
+            select(OutboxMessage).where(
+                OutboxMessage.recipient == "84912345678", OutboxMessage.milestone == DOSSIER, OutboxMessage.step == "2025-12-01/remind-14d"
+            )
         ).one()
     assert zns.status == "pending"  # kept, goes out on the first run after the fix
     daily(as_of=date(2025, 11, 18))

@@ -24,9 +24,11 @@ def test_every_kind_names_plan_year_deadline_with_weekday_and_contact(kind: Mess
     assert rendered.html.startswith("<!DOCTYPE html>") and "Thứ Hai, 01/12/2025" in rendered.html
 
 
-def test_reminder_lists_missing_documents_or_the_whole_dossier() -> None:
-    assert "Hồ sơ còn thiếu: Tờ trình, Biên bản họp xét." in RENDERER.render(sample_context()).text
-    assert "Hồ sơ còn thiếu: toàn bộ hồ sơ." in RENDERER.render(sample_context(missing_documents=())).text
+def test_reminder_names_what_is_owed_and_lists_missing_documents_or_says_nothing_arrived() -> None:
+    assert "Hồ sơ đề nghị khen thưởng còn thiếu: Tờ trình, Biên bản họp xét." in RENDERER.render(sample_context()).text
+    assert "Hồ sơ đề nghị khen thưởng: chưa nhận." in RENDERER.render(sample_context(missing_documents=())).text
+    report = RENDERER.render(sample_context(deliverable="Báo cáo kết quả thực hiện CCHC", missing_documents=())).text
+    assert "chưa nhận đủ báo cáo kết quả thực hiện CCHC của UBND xã Lộc Thái" in report
     subject = RENDERER.render(sample_context()).subject
     assert subject == "[Nhắc hạn] UBND xã Lộc Thái: còn 3 ngày đến hạn nộp hồ sơ đề nghị khen thưởng (01/12/2025)"
 

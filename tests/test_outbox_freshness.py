@@ -26,6 +26,7 @@ from thidua.plan.milestones import milestones_for_year
 
 PLAN = load_plan(Path("plans/loc-ninh-2024-2025.yaml"))
 ALL_DOCS = ("to_trinh", "bien_ban", "bao_cao_thanh_tich")
+DOSSIER = "ho_so_khen_thuong/submission_deadline"  # the occurrence the messages below are about
 
 
 def unit(code: str, name: str) -> Unit:
@@ -37,7 +38,7 @@ def state_on(day: dt.date, complete: dict[str, dt.date]) -> CycleState:
     cal = WorkingCalendar()
     dates = CycleDates(PLAN, 2025, day, cal, {m.kind: m for m in milestones_for_year(PLAN, 2025, cal)}, {})
     dossiers = {
-        code: ([Received(kind, dt.datetime.combine(when, dt.time(9), TZ)) for kind in ALL_DOCS], ["collective"])
+        (DOSSIER, code): ([Received(kind, dt.datetime.combine(when, dt.time(9), TZ)) for kind in ALL_DOCS], ["collective"])
         for code, when in complete.items()
     }
     units = [unit("a", "UBND xã A"), unit("b", "UBND xã B"), unit("c", "UBND xã C")]
@@ -45,13 +46,13 @@ def state_on(day: dt.date, complete: dict[str, dt.date]) -> CycleState:
 
 
 def reminder(code: str, step: str = "remind-7d") -> Written:
-    return Written("reminder", code, "submission_deadline", step, "email")
+    return Written("reminder", code, DOSSIER, f"2025-12-01/{step}", "email")
 
 
 def test_a_reminder_after_its_deadline_or_to_a_unit_that_completed_no_longer_holds() -> None:
     assert restate(state_on(dt.date(2025, 12, 2), {}), reminder("b")) == "hạn 01/12/2025 đã qua, không nhắc nữa"
     done = state_on(dt.date(2025, 11, 28), {"a": dt.date(2025, 11, 20)})
-    assert restate(done, reminder("a")) == "đơn vị đã nộp đủ hồ sơ ngày 20/11/2025"
+    assert restate(done, reminder("a")) == "đơn vị đã nộp đủ hồ sơ đề nghị khen thưởng ngày 20/11/2025"
 
 
 def test_a_late_reminder_states_the_days_left_on_the_day_it_goes_out() -> None:
@@ -60,20 +61,21 @@ def test_a_late_reminder_states_the_days_left_on_the_day_it_goes_out() -> None:
 
 
 def test_an_escalation_goes_out_with_the_late_units_of_its_day() -> None:
-    agency = Written("escalation_agency", "*", "submission_deadline", "escalate-3wd-standing_agency", "email")
+    agency = Written("escalation_agency", "*", DOSSIER, "2025-12-01/escalate-3wd-standing_agency", "email")
     draft = restate(state_on(dt.date(2025, 12, 4), {"a": dt.date(2025, 12, 3)}), agency)
     assert isinstance(draft, Draft) and draft.context.late_units == ("UBND xã B", "UBND xã C")
     everyone = {code: dt.date(2025, 12, 3) for code in "abc"}
-    assert restate(state_on(dt.date(2025, 12, 4), everyone), agency) == "mọi đơn vị đã nộp đủ hồ sơ"
-    head = Written("escalation_head", "a", "submission_deadline", "escalate-1wd-unit_head", "email")
-    assert restate(state_on(dt.date(2025, 12, 4), everyone), head) == "đơn vị đã nộp đủ hồ sơ ngày 03/12/2025"
+    assert restate(state_on(dt.date(2025, 12, 4), everyone), agency) == "mọi đơn vị đã nộp đủ hồ sơ đề nghị khen thưởng"
+    head = Written("escalation_head", "a", DOSSIER, "2025-12-01/escalate-1wd-unit_head", "email")
+    assert restate(state_on(dt.date(2025, 12, 4), everyone), head) == "đơn vị đã nộp đủ hồ sơ đề nghị khen thưởng ngày 03/12/2025"
 
 
 def test_a_receipt_saying_something_is_missing_is_dropped_once_a_newer_receipt_changed_it() -> None:
-    old = Written("dossier_incomplete", "a", "submission_deadline", "receipt-missing-bien_ban-bao_cao_thanh_tich", "email")
-    assert restate(state_on(dt.date(2025, 11, 28), {"a": dt.date(2025, 11, 18)}), old) == "đơn vị đã nộp đủ hồ sơ ngày 18/11/2025"
-    assert restate(state_on(dt.date(2025, 11, 28), {}), old) == "đã có xác nhận mới hơn về hồ sơ của đơn vị"
-    current = Written("dossier_incomplete", "a", "submission_deadline", "receipt-missing-" + "-".join(ALL_DOCS), "email")
+    old = Written("dossier_incomplete", "a", DOSSIER, "receipt-missing-bien_ban-bao_cao_thanh_tich", "email")
+    done = state_on(dt.date(2025, 11, 28), {"a": dt.date(2025, 11, 18)})
+    assert restate(done, old) == "đơn vị đã nộp đủ hồ sơ đề nghị khen thưởng ngày 18/11/2025"
+    assert restate(state_on(dt.date(2025, 11, 28), {}), old) == "đã có xác nhận mới hơn về việc phải nộp của đơn vị"
+    current = Written("dossier_incomplete", "a", DOSSIER, "receipt-missing-" + "-".join(ALL_DOCS), "email")
     assert restate(state_on(dt.date(2025, 11, 28), {}), current) is None  # still what is missing: sent as written
 
 

@@ -28,8 +28,8 @@ def test_one_broken_plan_file_does_not_hide_the_others(tmp_path: Path) -> None:
     ("change", "field", "reason"),
     [
         (("code: loc-ninh-2024-2025", "code: loc-ninh-2024-2025\ncode: again"), "dòng 3, cột 1", "bị lặp"),
-        (('default: "15/03"', 'default: "15/06"'), "milestones[4].rule.default", "phải nằm trong khoảng 01/01–31/03"),
-        (('start: "01/01", end: "31/03"', 'start: "31/03", end: "01/01"'), "milestones[4].rule.end", "trước ngày bắt đầu"),
+        (('default: "15/03"', 'default: "15/06"'), "milestones[5].rule.default", "phải nằm trong khoảng 01/01–31/03"),
+        (('start: "01/01", end: "31/03"', 'start: "31/03", end: "01/01"'), "milestones[5].rule.end", "trước ngày bắt đầu"),
         (("end: 30/11/2025", "end: 30/11/9999"), "period.end", "ngoài khoảng 2000–2100"),
         (("[14, 7, 3, 1, 0]", "[14, -7]"), "reminders.before_days[1]", "phải ≥ 0"),
     ],

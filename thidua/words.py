@@ -53,7 +53,9 @@ OUTCOME = {
     "other_form": "đã được đề nghị hình thức khác",
 }
 
-DOSSIER = {"complete": "đã đủ", "incomplete": "còn thiếu", "missing": "chưa nộp"}
+MILESTONE_STATUS = {"scheduled": "đã lên lịch", "pending": "chờ quản trị viên nhập ngày", "awaiting_guidance": "chờ hướng dẫn"}
+
+DELIVERY = {"complete": "đã đủ", "partial": "còn thiếu", "not_started": "chưa nộp"}
 
 ESCALATION_LEVEL = {0: "—", 1: "đã báo Thủ trưởng", 2: "đã báo cơ quan thường trực", 3: "đã báo cáo Chủ tịch"}
 
@@ -87,7 +89,7 @@ OUTBOX_STATUS = {
 
 WAITING_WITH_ERROR = "chờ gửi lại sau lỗi"  # `outbox list --status waiting`: not sent yet, last try failed
 
-DELIVERY = {
+SEND_RESULT = {
     "sent": "đã gửi",
     "transient": "lỗi tạm thời, sẽ thử lại",
     "deferred": "tạm hoãn",
@@ -95,4 +97,21 @@ DELIVERY = {
     "unavailable": "kênh tạm không dùng được, sẽ gửi lại",
     "config": "lỗi cấu hình",
     "skipped": "chưa gửi",
+}
+
+
+def step_words(code: str) -> str:
+    """A ladder step in words: `remind-7d` → `nhắc trước 7 ngày`, `escalate-3wd-standing_agency` → `báo cơ quan thường trực`."""
+    if code == "deadline-day":
+        return "nhắc đúng ngày hạn"
+    if code.startswith("remind-"):
+        return f"nhắc trước {code.removeprefix('remind-').removesuffix('d')} ngày"
+    target = code.rpartition("-")[2]
+    return ESCALATION_STEP.get(target, code)
+
+
+ESCALATION_STEP = {
+    "unit_head": "báo Thủ trưởng đơn vị",
+    "standing_agency": "báo cơ quan thường trực",
+    "chairman": "báo cáo Chủ tịch",
 }

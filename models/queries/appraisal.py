@@ -6,22 +6,22 @@ from sqlmodel import Session, col, delete, select
 
 from models import AwardProposal, Score
 from models.queries.cycle import load_dates
-from models.queries.dossiers import DossierRecord, cycle_dossiers
+from models.queries.submissions import SubmissionRecord, cycle_submissions, registrations
 from models.queries.units import directory
 from thidua.appraisal.engine import appraise
 from thidua.appraisal.model import AppraisalResult, Deadline, Facts, UnitInput
-from thidua.cycle.state import dossier_state
+from thidua.cycle.state import delivery_state
 from thidua.dates import local_day
 from thidua.directory import gone_reason
 from thidua.plan.schema import Discipline, NomineeKind, Plan
 
 
 def cycle_deadline(session: Session, plan: Plan, year: int) -> Deadline:
-    """The cycle's effective submission deadline with the administrator's dates and calendar changes."""
-    milestone = load_dates(session, plan, year, date(year, 12, 31)).deadline
-    if milestone is None:
-        return Deadline(None, "kế hoạch không có mốc hạn nộp hồ sơ")
-    return Deadline(milestone.date, milestone.rule)
+    """The deadline of the cycle's nomination dossier, with the administrator's dates and calendar changes."""
+    dossier = load_dates(session, plan, year, date(year, 12, 31)).dossier
+    if dossier is None:
+        return Deadline(None, "kế hoạch không có hồ sơ đề nghị khen thưởng trong năm này")
+    return Deadline(dossier.deadline, dossier.milestone.rule)
 
 
 def load_units(
@@ -34,10 +34,14 @@ def load_units(
     day = exists_on or local_day(as_of)
     units = directory(session, plan.code)
     scores = {s.unit_code: s for s in session.exec(select(Score).where(Score.plan == plan.code, Score.year == year))}
-    dossiers = cycle_dossiers(session, plan.code, year)
+    dossier = plan.dossier
+    assert dossier is not None  # a plan with awards has one (checked when it is loaded)
+    submissions = cycle_submissions(session, plan.code, year)
+    registered = registrations(session, plan.code, year)
     inputs = []
     for unit in units.values():
-        record = dossiers.get(unit.code, DossierRecord())
+        occurrence = f"{dossier.code}/{dossier.due[0]}"
+        record = submissions.get((occurrence, unit.code), SubmissionRecord())
         score = scores.get(unit.code)
         facts = (
             Facts(score.par_index, score.initiatives_recognized, Discipline(score.discipline), score.excellent_group)
@@ -51,9 +55,11 @@ def load_units(
                 group=unit.group,
                 gone=gone_reason(unit, units, day),
                 facts=facts,
-                collective_dossier=dossier_state(plan, record.documents, {NomineeKind.collective}, deadline, as_of),
-                individual_dossier=dossier_state(plan, record.documents, {NomineeKind.individual}, deadline, as_of),
+                collective_dossier=delivery_state(dossier, record.documents, {NomineeKind.collective}, deadline, as_of),
+                individual_dossier=delivery_state(dossier, record.documents, {NomineeKind.individual}, deadline, as_of),
                 individuals=tuple(name for kind, name in record.nominees if kind == NomineeKind.individual),
+                registered=unit.code in registered and registered[unit.code][0] <= as_of,
+                registrants=tuple(name for name, _ in registered.get(unit.code, (as_of, []))[1]),
             )
         )
     return inputs

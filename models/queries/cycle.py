@@ -5,7 +5,7 @@ from datetime import date
 from sqlmodel import Session, col, or_, select
 
 from models import CalendarOverride, Cycle, CycleEvent
-from models.queries.dossiers import cycle_dossiers
+from models.queries.submissions import cycle_receipts
 from models.queries.units import directory
 from models.types import utcnow
 from thidua.calendar import WorkingCalendar
@@ -55,9 +55,8 @@ def load_dates(session: Session, plan: Plan, year: int, as_of: date) -> CycleDat
 def load_state(session: Session, plan: Plan, year: int, as_of: date) -> CycleState:
     """The cycle's full state as of the end of `as_of` (or now, if that is earlier)."""
     dates = load_dates(session, plan, year, as_of)
-    dossiers = {code: (r.documents, r.nominee_kinds) for code, r in cycle_dossiers(session, plan.code, year).items()}
     instant = min(utcnow(), end_of_day(as_of))
-    return cycle_state(dates, directory(session, plan.code).values(), dossiers, instant)
+    return cycle_state(dates, directory(session, plan.code).values(), cycle_receipts(session, plan, year), instant)
 
 
 def set_admin_date(session: Session, plan: Plan, year: int, kind: str, day: date) -> Cycle:

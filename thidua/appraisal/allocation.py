@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from thidua.appraisal.model import AwardLine, Candidate, Outcome, Tie
 from thidua.appraisal.ranking import ranked, standing
-from thidua.plan.schema import Award, NomineeKind, Plan
+from thidua.plan.schema import Award, NomineeKind, Plan, Quota
 from thidua.words import NOMINEE as KIND_WORDS
 from thidua.words import percent
 
@@ -74,13 +74,14 @@ def _allocate_pool(award: Award, pool: _Pool) -> tuple[list[AwardLine], Tie | No
     return lines, tie, taken
 
 
-def allocate(plan: Plan, candidates: Sequence[Candidate]) -> tuple[list[AwardLine], list[Tie], list[str]]:
-    """Every award of the plan in file order: the lines, the ties and the unmet minimums."""
+def allocate(plan: Plan, awards: Sequence[Award], candidates: Sequence[Candidate]) -> tuple[list[AwardLine], list[Tie], list[str]]:
+    """Each of `awards` (quotas known) in file order: the lines, the ties and the unmet minimums."""
     lines: list[AwardLine] = []
     ties: list[Tie] = []
     shortfalls: list[str] = []
     proposed: dict[int, str] = {}  # id(candidate) -> name of the award already proposed
-    for award in plan.awards:
+    for award in awards:
+        assert isinstance(award.quota, Quota)
         groups = set(award.groups or plan.group_names)
         competing = []
         for c in candidates:

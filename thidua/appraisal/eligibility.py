@@ -3,7 +3,7 @@
 from collections.abc import Sequence
 
 from thidua.appraisal.model import Candidate, Deadline, Facts, UnitInput
-from thidua.cycle.state import DossierState
+from thidua.cycle.state import DeliveryState
 from thidua.dates import local_day
 from thidua.plan.schema import (
     Criterion,
@@ -15,6 +15,7 @@ from thidua.plan.schema import (
     OnTime,
     ParIndexMin,
     Plan,
+    Registered,
 )
 from thidua.words import DISCIPLINE as DISCIPLINE_WORDS
 from thidua.words import long_date, percent
@@ -57,14 +58,18 @@ def _facts_check(checks: _Checks, criterion: Criterion, facts: Facts) -> None:
         )
 
 
-def _dossier_words(plan: Plan, state: DossierState) -> str:
-    if state.status == "missing":
+def _dossier_words(plan: Plan, state: DeliveryState) -> str:
+    if state.status == "not_started":
         return "chưa nộp hồ sơ đề nghị khen thưởng"
-    names = {d.code: d.name for d in plan.documents}
-    return "hồ sơ còn thiếu: " + "; ".join(names[code] for code in state.missing)
+    names = {d.code: d.name for d in plan.dossier.document_list} if plan.dossier else {}
+    return "hồ sơ còn thiếu: " + "; ".join(names.get(code, code) for code in state.missing)
 
 
-def _on_time_check(checks: _Checks, plan: Plan, state: DossierState, deadline: Deadline) -> None:
+def _registration_check(checks: _Checks, registered: bool) -> None:
+    checks.check(registered, "đã đăng ký thi đua", "chưa đăng ký thi đua (kế hoạch chỉ xét đơn vị, cá nhân đã đăng ký)")
+
+
+def _on_time_check(checks: _Checks, plan: Plan, state: DeliveryState, deadline: Deadline) -> None:
     with_note = plan.eligibility.late_dossier == "eligible_with_note"
     if deadline.date is None:
         words = f"chưa xác định hạn nộp hồ sơ ({deadline.rule}) nên chưa xét được việc nộp đúng hạn"
@@ -86,7 +91,7 @@ def _on_time_check(checks: _Checks, plan: Plan, state: DossierState, deadline: D
 
 
 def _assess(
-    plan: Plan, criteria: Sequence[Criterion], unit: UnitInput, state: DossierState, deadline: Deadline
+    plan: Plan, criteria: Sequence[Criterion], unit: UnitInput, state: DeliveryState, deadline: Deadline, registered: bool
 ) -> _Checks:
     checks = _Checks()
     if unit.gone:
@@ -99,6 +104,8 @@ def _assess(
             checks.check(state.complete, "hồ sơ đầy đủ", _dossier_words(plan, state))
         elif isinstance(criterion, OnTime):
             _on_time_check(checks, plan, state, deadline)
+        elif isinstance(criterion, Registered):
+            _registration_check(checks, registered)
         elif unit.facts is not None:
             _facts_check(checks, criterion, unit.facts)
     return checks
@@ -106,7 +113,7 @@ def _assess(
 
 def assess_collective(plan: Plan, unit: UnitInput, deadline: Deadline) -> Candidate:
     """The unit as a collective candidate, checked against `eligibility.collective`."""
-    checks = _assess(plan, plan.eligibility.collective, unit, unit.collective_dossier, deadline)
+    checks = _assess(plan, plan.eligibility.collective, unit, unit.collective_dossier, deadline, unit.registered)
     if not unit.gone and unit.group not in plan.participants.collectives:
         checks.failed.append(f"kế hoạch không xét khen thưởng tập thể thuộc nhóm {plan.group_names.get(unit.group, unit.group)}")
     return Candidate(NomineeKind.collective, unit.name, unit, 0, *_frozen(checks))
@@ -114,7 +121,7 @@ def assess_collective(plan: Plan, unit: UnitInput, deadline: Deadline) -> Candid
 
 def assess_individual(plan: Plan, unit: UnitInput, name: str, position: int, deadline: Deadline) -> Candidate:
     """An individual nominee of `unit`, checked against `eligibility.individual` on the unit's facts."""
-    checks = _assess(plan, plan.eligibility.individual, unit, unit.individual_dossier, deadline)
+    checks = _assess(plan, plan.eligibility.individual, unit, unit.individual_dossier, deadline, name in unit.registrants)
     if not unit.gone and unit.group not in plan.participants.individuals:
         checks.failed.append(f"kế hoạch không xét khen thưởng cá nhân thuộc nhóm {plan.group_names.get(unit.group, unit.group)}")
     return Candidate(NomineeKind.individual, name, unit, position, *_frozen(checks))

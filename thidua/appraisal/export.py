@@ -57,6 +57,7 @@ def result_json(result: AppraisalResult) -> dict[str, object]:
         ],
         "ties": [_tie_json(t) for t in result.ties],
         "shortfalls": list(result.shortfalls),
+        "awaiting_guidance": list(result.awaiting),
     }
 
 
@@ -133,4 +134,6 @@ def summary_markdown(result: AppraisalResult) -> str:
         ]
     if result.shortfalls:
         lines += ["", "## Chưa đạt số lượng tối thiểu", *(f"- {s}" for s in result.shortfalls)]
+    if result.awaiting:
+        lines += ["", "## Chờ hướng dẫn", *(f"- {s}" for s in result.awaiting)]
     return "\n".join(lines) + "\n"

@@ -4,7 +4,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
 
-from thidua.cycle.state import DossierState
+from thidua.cycle.state import DeliveryState
 from thidua.plan.schema import Award, Discipline, NomineeKind, Plan
 
 
@@ -27,9 +27,11 @@ class UnitInput:
     group: str
     gone: str | None  # why the unit does not exist on the appraisal date (merged, dissolved); None if it does
     facts: Facts | None
-    collective_dossier: DossierState  # judged on the documents a collective needs
-    individual_dossier: DossierState  # judged on the documents an individual needs
+    collective_dossier: DeliveryState  # judged on the documents a collective needs
+    individual_dossier: DeliveryState  # judged on the documents an individual needs
     individuals: tuple[str, ...] = ()  # individual nominees of its dossier, in the order given
+    registered: bool = False  # registered for the movement (đăng ký thi đua)
+    registrants: tuple[str, ...] = ()  # the individuals it registered, by name
 
 
 @dataclass(frozen=True)
@@ -117,6 +119,7 @@ class AppraisalResult:
     lines: tuple[AwardLine, ...]
     ties: tuple[Tie, ...]
     shortfalls: tuple[str, ...] = field(default=())  # `min` quotas that cannot be met
+    awaiting: tuple[str, ...] = field(default=())  # awards not proposed: their quota awaits guidance
 
     @property
     def proposals(self) -> list[AwardLine]:

@@ -1,9 +1,11 @@
-"""The one decider: for a cycle on a day, what is due — which flows, which steps, for which units.
+"""The one decider: for a cycle on a day, what is due — which flows, which steps, for which owners.
 
 `agenda(cycle)` reads dates and recorded steps only, so the daily dispatcher can ask it for every plan
-whatever the number of units; `batch(state, due)` adds the units a due step reaches now and the drafts
-it writes. A step already recorded for a unit is never written for it again, so re-running a day
-yields nothing new. Catch-up rules live with the ladder (`thidua.cycle.ladder`).
+whatever the number of units; `batch(state, due)` adds the owners a due step reaches now and the drafts
+it writes. Each deliverable's occurrence is chased on its own deadline with its own ladder, keyed by
+that deadline (a moved deadline gets a ladder of its own). A step already recorded for an owner is
+never written for it again, so re-running a day yields nothing new. Catch-up rules live with the
+ladder (`thidua.cycle.ladder`).
 """
 
 from collections import Counter
@@ -11,9 +13,9 @@ from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from enum import StrEnum
 
-from thidua.cycle.drafts import Draft, aggregate_drafts, unit_drafts
+from thidua.cycle.drafts import Draft, aggregate_drafts, launch_drafts, unit_drafts
 from thidua.cycle.ladder import STALE_AFTER, Step, due_on, is_sending_day, ladder
-from thidua.cycle.state import CycleDates, CycleState, Event, UnitStatus, with_events
+from thidua.cycle.state import AGENCY, CycleDates, CycleState, Event, Occurrence, UnitStatus, step_key, with_events
 from thidua.plan.milestones import ScheduledMilestone
 from thidua.words import FLOW, MESSAGE, ddmmyyyy
 
@@ -38,6 +40,7 @@ ONE_OFF = {  # flow -> the milestone whose day runs it once a year
     CycleFlow.annual_review: "annual_review",
     CycleFlow.phase_summary: "phase_summary",
 }
+LAUNCH = "launch"
 
 
 @dataclass(frozen=True)
@@ -45,35 +48,36 @@ class Due:
     """One step of the cycle due on the day, the flow that runs it, and whether it already ran."""
 
     flow: CycleFlow
-    milestone: ScheduledMilestone
+    milestone: ScheduledMilestone  # the launch, an occurrence's deadline, or a one-off milestone
     step: Step | None  # None for a one-off milestone (appraisal, review, summary)
     event: tuple[str, str]  # (kind, key) recorded once it has run
     done: bool
     day: date  # the day it is due on (a catch-up day when later than the step's own)
+    occurrence: Occurrence | None = None  # what the owners are chased for (reminders, escalations)
     supersedes: tuple[Step, ...] = ()  # missed steps this one replaces: noted and recorded when it runs
 
     @property
     def key(self) -> str:
-        """The step's name within the cycle: `launch`, `remind-7d`, `escalate-1wd-unit_head`, `appraisal`."""
-        return self.step.code if self.step else self.flow.value
+        """The step within the cycle: `launch`, `<deliverable>/<milestone>@<deadline>/remind-7d`, `appraisal`."""
+        return self.event[1] if self.step else self.flow.value
 
     def label(self) -> str:
-        """What it does, in words: `nhắc hạn (còn 7 ngày, hạn 01/12/2025)`."""
+        """What it does, in words: `Nhắc hạn: Hồ sơ đề nghị khen thưởng (còn 7 ngày, hạn 01/12/2025)`."""
         step, when = self.step, ddmmyyyy(self.milestone.date) if self.milestone.date else "?"
         if step is None:
             return f"{self.flow.label} ({when})"
-        words = MESSAGE[step.message]
+        words = MESSAGE[step.message] + (f": {self.occurrence.name}" if self.occurrence else "")
         if step.message == "reminder":
             assert self.milestone.date is not None
             return f"{words} (còn {step.days_on(self.milestone.date, self.day)} ngày, hạn {when})"
-        if step.message == "launch" or step.before_deadline:
+        if step.message == LAUNCH or step.before_deadline:
             return f"{words} ({when})"
         return f"{words} (quá hạn {step.offset} ngày làm việc, hạn {when})"
 
 
 @dataclass
 class Agenda:
-    """Everything due for one cycle on one day, and the catch-up notes."""
+    """Everything due for one cycle on one day."""
 
     due: list[Due] = field(default_factory=list)
 
@@ -86,29 +90,32 @@ class Agenda:
 
 
 def _launch(cycle: CycleDates, sending: bool) -> list[Due]:
-    """The launch notice, from the launch day until the deadline, on sending days."""
-    launch = cycle.milestones.get("launch")
-    deadline = cycle.chased[0].date if cycle.chased else None
+    """The launch notice, from the launch day until the last known deadline of the cycle, on sending days."""
+    launch = cycle.milestones.get(LAUNCH)
+    deadlines = [o.deadline for o in cycle.chased if o.deadline]
     if launch is None or launch.date is None or not sending or not launch.date <= cycle.as_of:
         return []
-    if deadline and cycle.as_of > deadline:
+    if deadlines and cycle.as_of > max(deadlines):
         return []
-    step = Step("launch", "launch", "focal", launch.date, 0)
-    return [Due(CycleFlow.notify, launch, step, ("launch", "launch"), cycle.done("launch", "launch"), cycle.as_of)]
+    step = Step(LAUNCH, LAUNCH, "focal", launch.date, 0)
+    return [Due(CycleFlow.notify, launch, step, (LAUNCH, LAUNCH), cycle.done(LAUNCH, LAUNCH), cycle.as_of)]
 
 
-def _chase(cycle: CycleDates, milestone: ScheduledMilestone, sending: bool) -> list[Due]:
-    """The reminder (latest due) and escalations (each due, unless stale) of one chased milestone."""
-    assert milestone.date is not None
-    due = due_on(ladder(cycle.plan, milestone.date, cycle.calendar), cycle.as_of, milestone.date, sending)
-    steps = ([due.reminder] if due.reminder else []) + due.escalations
-    entries = [Due(CycleFlow.notify, milestone, s, (s.message, s.code), cycle.done(s.message, s.code), cycle.as_of) for s in steps]
+def _chase(cycle: CycleDates, occurrence: Occurrence, sending: bool) -> list[Due]:
+    """The reminder (latest due) and escalations (each due, unless stale) of one occurrence."""
+    deadline = occurrence.deadline
+    assert deadline is not None
+    steps = ladder(cycle.plan, occurrence.deliverable, deadline, cal=cycle.calendar)
+    due = due_on(steps, cycle.as_of, deadline, sending)
+    entries = []
+    for s in ([due.reminder] if due.reminder else []) + due.escalations:
+        event = (s.message, step_key(occurrence, s.code))
+        entries.append(Due(CycleFlow.notify, occurrence.milestone, s, event, cycle.done(*event), cycle.as_of, occurrence))
     missed = [s for s in due.superseded if due.reminder] + due.stale
-    missed = [s for s in missed if not cycle.done(s.message, s.code)]
+    missed = [s for s in missed if not cycle.done(s.message, step_key(occurrence, s.code))]
     first = next((i for i, d in enumerate(entries) if not d.done), None)
     if missed and first is not None:  # noted by the first step that runs today
-        d = entries[first]
-        entries[first] = replace(d, supersedes=tuple(missed))
+        entries[first] = replace(entries[first], supersedes=tuple(missed))
     return entries
 
 
@@ -125,14 +132,14 @@ def agenda(cycle: CycleDates) -> Agenda:
     """Every step due for the cycle on `cycle.as_of` (run or not), in cycle order."""
     sending = is_sending_day(cycle.plan, cycle.calendar, cycle.as_of)
     due = _launch(cycle, sending)
-    for milestone in cycle.chased:
-        due += _chase(cycle, milestone, sending)
+    for occurrence in cycle.chased:
+        due += _chase(cycle, occurrence, sending)
     return Agenda(due + _one_offs(cycle))
 
 
 @dataclass(frozen=True)
 class StepBatch:
-    """A due step, the units it reaches now, the drafts to write for them, and the notes it makes."""
+    """A due step, the owners it reaches now, the drafts to write for them, and the notes it makes."""
 
     due: Due
     units: list[UnitStatus]
@@ -144,7 +151,7 @@ class StepBatch:
         return Counter(d.channel for d in self.drafts)
 
     def describe(self) -> str:
-        """One Vietnamese line: what, to how many units, through which channels."""
+        """One Vietnamese line: what, to how many owners, through which channels."""
         words = self.due.label()
         if not self.units:
             return f"{words}: không còn đơn vị nào phải nhắc"
@@ -163,7 +170,7 @@ def _notes(state: CycleState, due: Due) -> list[str]:
     step, notes = due.step, []
     assert step is not None
     if step.send_on < state.as_of:
-        what = "thông báo phát động (ngày phát động" if step.message == "launch" else f"bước {step.code} (đến hạn"
+        what = "thông báo phát động (ngày phát động" if step.message == LAUNCH else f"bước {step.code} (đến hạn"
         notes.append(f"Gửi bù {what} {ddmmyyyy(step.send_on)})")
     for missed in due.supersedes:
         if missed.before_deadline:
@@ -173,29 +180,39 @@ def _notes(state: CycleState, due: Due) -> list[str]:
     return notes
 
 
-def batch(state: CycleState, due: Due) -> StepBatch | None:
-    """What a due step does now: the units not reached yet and their drafts; None when nothing is left to do.
+def _audience(state: CycleState, due: Due) -> list[UnitStatus]:
+    """Who a step concerns: every participating unit for the launch, else the owners behind on the occurrence."""
+    if due.occurrence is None:
+        return [s for s in state.units if s.unit.code != AGENCY]
+    return [s for s in state.units if s.behind(due.occurrence.key)]
 
-    A step that never ran yields a batch even with no unit left, so that it is recorded once.
+
+def batch(state: CycleState, due: Due) -> StepBatch | None:
+    """What a due step does now: the owners not reached yet and their drafts; None when nothing is left to do.
+
+    A step that never ran yields a batch even with no owner left, so that it is recorded once.
     """
     step = due.step
     if step is None:
         return None
-    audience = list(state.units) if step.message == "launch" else [s for s in state.units if not s.dossier.complete]
+    audience = _audience(state, due)
     units = _not_reached(state, due.event, audience)
     per_unit = step.target in ("focal", "unit_head")
     if due.done and (not units or not per_unit):
         return None
-    if per_unit:
-        drafts = unit_drafts(state, due.milestone, step, units)
+    if due.occurrence is None:
+        drafts = launch_drafts(state, due.milestone, step, units)
+    elif per_unit:
+        drafts = unit_drafts(state, due.occurrence, step, units)
     else:
-        drafts = aggregate_drafts(state, due.milestone, step, audience)
+        drafts = aggregate_drafts(state, due.occurrence, step, audience)
     return StepBatch(due, units, drafts, _notes(state, due))
 
 
 def after(state: CycleState, work: StepBatch) -> CycleState:
-    """The state once `work` is recorded: its step reached its units, the steps it replaces are skipped."""
+    """The state once `work` is recorded: its step reached its owners, the steps it replaces are skipped."""
     day, due = state.as_of, work.due
     done = Event(*due.event, day, frozenset(s.unit.code for s in work.units))
-    missed = [Event(m.message, m.code, day, skipped=True) for m in due.supersedes]
+    assert due.occurrence is not None or not due.supersedes
+    missed = [Event(m.message, step_key(due.occurrence, m.code), day, skipped=True) for m in due.supersedes]  # type: ignore[arg-type]
     return with_events(state, [done, *missed])

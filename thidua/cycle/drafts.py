@@ -7,12 +7,13 @@ from enum import StrEnum
 
 from thidua.channels import Person, addresses, fallback_address
 from thidua.cycle.ladder import Step
-from thidua.cycle.state import CycleDates, DossierState, UnitStatus
-from thidua.directory import Target, Unit
+from thidua.cycle.state import CycleDates, DeliveryState, Occurrence, UnitStatus
+from thidua.directory import Unit
 from thidua.plan.milestones import ScheduledMilestone
 from thidua.plan.schema import Plan
+from thidua.words import long_date
 
-AGGREGATE_UNIT = "*"  # outbox unit code of a message about all late units (to the agency or chairman)
+AGGREGATE_UNIT = "*"  # outbox unit code of a message about all late owners (to the agency or chairman)
 
 
 class MessageKind(StrEnum):
@@ -39,15 +40,17 @@ class MessageContext:
     unit_code: str
     unit_name: str
     recipient_name: str
-    milestone_label: str
+    deliverable: str  # what is owed: "Hồ sơ đề nghị khen thưởng", "Báo cáo kết quả …"
+    milestone_label: str  # the deadline's label: "hạn nộp hồ sơ đề nghị khen thưởng"
     deadline: date
     days_left: int | None  # reminders: calendar days to the deadline; escalations: working days late
-    missing_documents: tuple[str, ...]  # empty: nothing received yet, the whole dossier is missing
+    missing_documents: tuple[str, ...]  # empty: nothing received yet (or nothing to list)
     contact_name: str
     contact_email: str
     contact_phone: str
     late_units: tuple[str, ...] = ()
     problems: tuple[str, ...] = ()  # admin_alert: what went wrong, one line each
+    owed: tuple[str, ...] = ()  # the launch notice: every deliverable with its deadline, in words
 
 
 @dataclass(frozen=True)
@@ -57,8 +60,8 @@ class Draft:
     plan: str
     year: int
     unit_code: str
-    milestone: str
-    step: str
+    milestone: str  # what it is about: `launch`, or an occurrence key `ho_so_khen_thuong/submission_deadline`
+    step: str  # `launch`, `2025-12-01/remind-7d` (the deadline it was computed for, then the ladder step)
     channel: str
     recipient: str  # an email, `84xxxxxxxxx` (ZNS) or `user:<id>` (OA): the channel's address
     context: MessageContext
@@ -66,11 +69,11 @@ class Draft:
 
 
 def _context(
-    plan: Plan, year: int, kind: str, milestone: ScheduledMilestone, unit: tuple[str, str], recipient: str,
-    days: int | None, missing: Sequence[str] = (), late_units: Sequence[str] = (),
+    plan: Plan, year: int, kind: str, about: tuple[str, ScheduledMilestone], unit: tuple[str, str], recipient: str,
+    days: int | None, missing: Sequence[str] = (), late_units: Sequence[str] = (), owed: Sequence[str] = (),
 ) -> MessageContext:  # fmt: skip
     agency = plan.standing_agency
-    labels = {d.code: d.name for d in plan.documents}
+    deliverable, milestone = about
     assert milestone.date is not None
     return MessageContext(
         kind=MessageKind(kind),
@@ -81,62 +84,91 @@ def _context(
         unit_code=unit[0],
         unit_name=unit[1],
         recipient_name=recipient,
+        deliverable=deliverable,
         milestone_label=milestone.label,
         deadline=milestone.date,
         days_left=days,
-        missing_documents=tuple(labels.get(code, code) for code in missing),
+        missing_documents=tuple(missing),
         contact_name=agency.name,
         contact_email=agency.email or "",
         contact_phone=agency.phone or "",
         late_units=tuple(late_units),
+        owed=tuple(owed),
     )
 
 
 def to_person(
-    plan: Plan, year: int, unit_code: str, milestone: str, step: str, person: Person, context: MessageContext
+    plan: Plan, year: int, unit_code: str, about: str, step: str, person: Person, context: MessageContext
 ) -> list[Draft]:
     """One draft per plan channel that can reach `person`, each with its fallback."""
     return [
-        Draft(plan.code, year, unit_code, milestone, step, channel, address, context, fallback_address(person, channel))
+        Draft(plan.code, year, unit_code, about, step, channel, address, context, fallback_address(person, channel))
         for channel, address in addresses(person, plan.channels).items()
     ]
 
 
-def _to_unit(plan: Plan, year: int, unit: Unit, target: Target, milestone: str, step: str, ctx: MessageContext) -> list[Draft]:
-    return to_person(plan, year, unit.code, milestone, step, unit.person(target), ctx)
+def _missing_names(occurrence: Occurrence, state: DeliveryState) -> tuple[str, ...]:
+    names = {d.code: d.name for d in occurrence.deliverable.document_list}
+    return tuple(names.get(code, code) for code in state.missing) if state.status != "not_started" else ()
 
 
-def unit_drafts(cycle: CycleDates, milestone: ScheduledMilestone, step: Step, statuses: Iterable[UnitStatus]) -> list[Draft]:
-    """Drafts of a per-unit step (launch, reminder, deadline day, unit head) to each unit on every channel."""
-    assert milestone.date is not None and step.target in ("focal", "unit_head")
-    days = step.days_on(milestone.date, cycle.as_of)
+def _step_id(occurrence: Occurrence, step: Step) -> str:
+    assert occurrence.deadline is not None
+    return f"{occurrence.deadline.isoformat()}/{step.code}"
+
+
+def launch_drafts(cycle: CycleDates, launch: ScheduledMilestone, step: Step, statuses: Iterable[UnitStatus]) -> list[Draft]:
+    """The launch notice to each unit: what it owes this cycle, each with its deadline."""
     drafts = []
     for status in statuses:
         unit = status.unit
-        person = unit.person(step.target)
-        missing = status.dossier.missing if status.dossier.status != "missing" else ()
-        ctx = _context(cycle.plan, cycle.year, step.message, milestone, (unit.code, unit.name), person.name or unit.name, days, missing)
-        drafts += _to_unit(cycle.plan, cycle.year, unit, step.target, milestone.kind, step.code, ctx)
+        owed = [
+            f"{d.occurrence.name}: {long_date(d.occurrence.deadline) if d.occurrence.deadline else 'ngày sẽ thông báo sau'}"
+            for d in status.deliveries.values()
+        ]
+        what = "Các việc phải nộp" if len(owed) != 1 else next(iter(status.deliveries.values())).occurrence.name
+        ctx = _context(cycle.plan, cycle.year, step.message, (what, launch), (unit.code, unit.name), unit.focal.name or unit.name, 0, owed=owed)
+        drafts += to_person(cycle.plan, cycle.year, unit.code, step.code, step.code, unit.focal, ctx)
     return drafts
 
 
-def aggregate_drafts(cycle: CycleDates, milestone: ScheduledMilestone, step: Step, late: Sequence[UnitStatus]) -> list[Draft]:
-    """One email to the standing agency or the chairman listing every late unit."""
+def unit_drafts(cycle: CycleDates, occurrence: Occurrence, step: Step, statuses: Iterable[UnitStatus]) -> list[Draft]:
+    """Drafts of a per-owner step (reminder, deadline day, unit head) to each owner on every channel."""
+    assert occurrence.deadline is not None and step.target in ("focal", "unit_head")
+    days = step.days_on(occurrence.deadline, cycle.as_of)
+    drafts = []
+    for status in statuses:
+        unit, delivery = status.unit, status.deliveries[occurrence.key]
+        person = unit.person(step.target)
+        about = (occurrence.name, occurrence.milestone)
+        missing = _missing_names(occurrence, delivery.state)
+        ctx = _context(cycle.plan, cycle.year, step.message, about, (unit.code, unit.name), person.name or unit.name, days, missing)
+        drafts += to_person(cycle.plan, cycle.year, unit.code, occurrence.key, _step_id(occurrence, step), person, ctx)
+    return drafts
+
+
+def aggregate_drafts(cycle: CycleDates, occurrence: Occurrence, step: Step, late: Sequence[UnitStatus]) -> list[Draft]:
+    """One email to the standing agency or the chairman listing every owner behind on the occurrence."""
     agency = cycle.plan.standing_agency
     contact = agency if step.target == "standing_agency" else agency.chairman
     if not late or contact is None or not contact.email:
         return []
     names = [s.unit.name for s in late]
-    ctx = _context(cycle.plan, cycle.year, step.message, milestone, (AGGREGATE_UNIT, agency.name), contact.name, step.offset, (), names)
-    return [Draft(cycle.plan.code, cycle.year, AGGREGATE_UNIT, milestone.kind, step.code, "email", contact.email, ctx)]
+    about = (occurrence.name, occurrence.milestone)
+    ctx = _context(cycle.plan, cycle.year, step.message, about, (AGGREGATE_UNIT, agency.name), contact.name, step.offset, (), names)
+    return [
+        Draft(cycle.plan.code, cycle.year, AGGREGATE_UNIT, occurrence.key, _step_id(occurrence, step), "email", contact.email, ctx)
+    ]
 
 
-def receipt_drafts(plan: Plan, year: int, unit: Unit, deadline: ScheduledMilestone, state: DossierState) -> list[Draft]:
-    """The unit's confirmation of a receipt: everything received, or what is still missing."""
+def receipt_drafts(plan: Plan, year: int, unit: Unit, occurrence: Occurrence, state: DeliveryState) -> list[Draft]:
+    """The owner's confirmation of a receipt: everything received, or what is still missing."""
     kind = MessageKind.dossier_received if state.complete else MessageKind.dossier_incomplete
-    ctx = _context(plan, year, kind, deadline, (unit.code, unit.name), unit.focal.name or unit.name, None, state.missing)
+    about = (occurrence.name, occurrence.milestone)
+    missing = _missing_names(occurrence, state)
+    ctx = _context(plan, year, kind, about, (unit.code, unit.name), unit.focal.name or unit.name, None, missing)
     step = "receipt-complete" if state.complete else "receipt-missing-" + "-".join(state.missing)
-    return _to_unit(plan, year, unit, "focal", deadline.kind, step, ctx)
+    return to_person(plan, year, unit.code, occurrence.key, step, unit.focal, ctx)
 
 
 ALERT_MILESTONE = "alert"  # outbox milestone of the administrator's alerts
@@ -154,8 +186,8 @@ def alert_drafts(plan: Plan, day: date, problem: str, lines: Sequence[str], down
     channel, address = next(iter(reachable.items()))
     ctx = MessageContext(
         kind=MessageKind.admin_alert, plan_code=plan.code, plan_title=plan.title, issuer=plan.issuer, year=day.year,
-        unit_code=AGGREGATE_UNIT, unit_name=agency.name, recipient_name=agency.name, milestone_label="ngày điều phối",
-        deadline=day, days_left=None, missing_documents=(), contact_name=agency.name, contact_email=agency.email or "",
+        unit_code=AGGREGATE_UNIT, unit_name=agency.name, recipient_name=agency.name, deliverable="điều phối hằng ngày",
+        milestone_label="ngày điều phối", deadline=day, days_left=None, missing_documents=(), contact_name=agency.name, contact_email=agency.email or "",
         contact_phone=agency.phone or "", problems=tuple(lines),
     )
     step = f"alert-{day.isoformat()}-{problem}"

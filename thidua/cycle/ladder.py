@@ -12,7 +12,7 @@ from datetime import date, timedelta
 from typing import Literal
 
 from thidua.calendar import WorkingCalendar
-from thidua.plan.schema import EscalationTarget, Plan
+from thidua.plan.schema import Deliverable, EscalationTarget, Plan
 
 STALE_AFTER = timedelta(days=14)  # a step missed for longer is reported, not sent (e.g. a cycle before deployment)
 
@@ -46,12 +46,15 @@ class Step:
         return self.target in ("focal", "unit_head")
 
 
-def ladder(plan: Plan, deadline: date, cal: WorkingCalendar) -> list[Step]:
-    """All steps for an effective `deadline`, in date order; reminders that land on the same day keep the later one."""
+def ladder(plan: Plan, deliverable: Deliverable, deadline: date, cal: WorkingCalendar) -> list[Step]:
+    """All steps of `deliverable` for an effective `deadline`, in date order (its own ladders, else the plan's);
+    reminders that land on the same day keep the later one."""
+    reminders = deliverable.reminders or plan.reminders
+    escalation_rules = plan.escalations if deliverable.escalations is None else deliverable.escalations
     by_day: dict[date, Step] = {}
-    for days in sorted(set(plan.reminders.before_days), reverse=True):
+    for days in sorted(set(reminders.before_days), reverse=True):
         send_on = deadline - timedelta(days=days)
-        if plan.reminders.working_days_only:
+        if reminders.working_days_only:
             send_on = cal.previous_working_day(send_on)
         code, message = ("deadline-day", "deadline_day") if days == 0 else (f"remind-{days}d", "reminder")
         by_day[send_on] = Step(code, message, "focal", send_on, days)
@@ -63,7 +66,7 @@ def ladder(plan: Plan, deadline: date, cal: WorkingCalendar) -> list[Step]:
             cal.add_working_days(deadline, e.after_working_days),
             e.after_working_days,
         )
-        for e in plan.escalations
+        for e in escalation_rules
     ]
     return sorted([*by_day.values(), *escalations], key=lambda s: (s.send_on, s.offset))
 

@@ -1,28 +1,56 @@
-"""What makes a receipt of documents (and nominees) acceptable for a unit's dossier."""
+"""What makes a receipt acceptable: the occurrence it is for, the owner, the documents and nominees."""
 
 from collections.abc import Sequence
 from datetime import datetime
 
+from thidua.cycle.state import AGENCY, CycleDates, Occurrence
 from thidua.dates import local_day
 from thidua.directory import Unit
-from thidua.errors import InputError
-from thidua.plan.schema import NomineeKind, Plan
+from thidua.errors import InputError, InvalidInput
+from thidua.plan.schema import NomineeKind, Owner, Plan
+
+
+def find_occurrence(cycle: CycleDates, deliverable: str | None, due: str | None) -> Occurrence:
+    """The occurrence a receipt is for: `deliverable` (default: the nomination dossier) due at milestone `due`
+    (needed only when the deliverable recurs). Raises InvalidInput listing the choices."""
+    plan = cycle.plan
+    chosen = plan.deliverable(deliverable) if deliverable else plan.dossier
+    if chosen is None:
+        known = ", ".join(d.code for d in plan.deliverables)
+        raise InvalidInput([InputError(plan.code, "--deliverable", deliverable or "", f"không có việc phải nộp này (có: {known})")])
+    owed = [o for o in cycle.occurrences if o.deliverable.code == chosen.code]
+    matching = [o for o in owed if due in (None, o.milestone.kind)]
+    if len(matching) == 1:
+        return matching[0]
+    choices = ", ".join(o.milestone.kind for o in owed) or "không có trong năm này"
+    reason = "việc này có nhiều hạn trong năm, hãy ghi rõ hạn nào" if due is None else "không có hạn này cho việc phải nộp"
+    raise InvalidInput([InputError(plan.code, "--due", due or "", f"{reason} (có: {choices})")])
+
+
+def _owner_errors(plan: Plan, occurrence: Occurrence, unit_code: str, unit: Unit | None, at: datetime) -> list[InputError]:
+    if occurrence.deliverable.owner is Owner.standing_agency:
+        ok = unit_code == AGENCY
+        return [] if ok else [InputError(plan.code, "--unit", unit_code, f"việc này do cơ quan thường trực nộp: ghi --unit {AGENCY}")]
+    if unit is None:
+        return [InputError(plan.code, "--unit", unit_code, "không có đơn vị này trong danh bạ của kế hoạch")]
+    if not unit.exists_on(local_day(at)):
+        successor = f"; đã sáp nhập vào {unit.merged_into}" if unit.merged_into else ""
+        return [InputError(plan.code, "--unit", unit_code, f"đơn vị không còn tồn tại vào ngày nhận{successor}")]
+    if unit.group not in plan.owing_groups(occurrence.deliverable):
+        return [InputError(plan.code, "--unit", unit_code, f"nhóm {unit.group} không phải nộp {occurrence.name}")]
+    return []
 
 
 def receipt_errors(
-    plan: Plan, year: int, unit_code: str, unit: Unit | None, documents: Sequence[str],
+    plan: Plan, year: int, occurrence: Occurrence, unit_code: str, unit: Unit | None, documents: Sequence[str],
     nominees: Sequence[tuple[str, str]], at: datetime,
 ) -> list[InputError]:  # fmt: skip
-    """Every reason the receipt cannot be recorded: unknown or vanished unit, unknown document, nominee, year."""
-    errors: list[InputError] = []
-    if unit is None:
-        errors.append(InputError(plan.code, "--unit", unit_code, "không có đơn vị này trong danh bạ của kế hoạch"))
-    elif not unit.exists_on(local_day(at)):
-        successor = f"; đã sáp nhập vào {unit.merged_into}" if unit.merged_into else ""
-        errors.append(InputError(plan.code, "--unit", unit_code, f"đơn vị không còn tồn tại vào ngày nhận{successor}"))
-    known = {d.code for d in plan.documents}
+    """Every reason the receipt cannot be recorded: owner, documents, nominees, year."""
+    errors = _owner_errors(plan, occurrence, unit_code, unit, at)
+    known = {d.code for d in occurrence.deliverable.document_list}
+    listed = ", ".join(sorted(known)) or "không có tài liệu nào"
     errors += [
-        InputError(plan.code, "--doc", d, "không có tài liệu này trong kế hoạch (có: " + ", ".join(sorted(known)) + ")")
+        InputError(plan.code, "--doc", d, f"không có tài liệu này trong {occurrence.name} (có: {listed})")
         for d in documents
         if d not in known
     ]

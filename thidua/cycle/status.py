@@ -1,68 +1,125 @@
-"""Per-unit status of a cycle, as rows (Prefect table artifact, CLI) and a Vietnamese summary."""
+"""Where a cycle stands: per owner and per thing owed, as rows (Prefect table artifact, CLI), JSON and a summary."""
 
 from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
-from thidua.cycle.state import CycleState, UnitStatus
+from thidua.cycle.state import CycleState, Delivery, Occurrence, UnitStatus
 from thidua.dates import local_day
-from thidua.words import DOSSIER as DOSSIER_WORDS
+from thidua.words import DELIVERY as DELIVERY_WORDS
 from thidua.words import ESCALATION_LEVEL as LEVEL_WORDS
-from thidua.words import ddmmyyyy, long_date
+from thidua.words import ddmmyyyy, long_date, step_words
 
 
-def _timeliness(status: UnitStatus) -> str:
-    if status.dossier.complete:
-        return "trễ hạn" if status.dossier.late else "đúng hạn"
-    return "quá hạn" if status.dossier.late else ""
+def _timeliness(delivery: Delivery) -> str:
+    state = delivery.state
+    if state.complete:
+        if not state.accepted:
+            return "trễ hạn, không được tiếp nhận"
+        return "trễ hạn" if state.late else "đúng hạn"
+    return "quá hạn" if state.late else ""
+
+
+def _missing(delivery: Delivery) -> list[str]:
+    names = {d.code: d.name for d in delivery.occurrence.deliverable.document_list}
+    return [names.get(code, code) for code in delivery.state.missing]
+
+
+def delivery_record(delivery: Delivery) -> dict[str, Any]:
+    """Machine-readable state of one owner on one occurrence (ISO dates)."""
+    occurrence, state = delivery.occurrence, delivery.state
+    return {
+        "code": occurrence.deliverable.code,
+        "kind": occurrence.deliverable.kind.value,
+        "due": occurrence.milestone.kind,
+        "name": occurrence.name,
+        "deadline": occurrence.deadline.isoformat() if occurrence.deadline else None,
+        "status": state.status,
+        "missing": _missing(delivery),
+        "completed_on": local_day(state.completed_at).isoformat() if state.completed_at else None,
+        "late": state.late,
+        "accepted": state.accepted,
+        "last_reminder": {"day": delivery.last_reminder[0].isoformat(), "step": delivery.last_reminder[1]}
+        if delivery.last_reminder
+        else None,
+        "escalation_level": delivery.escalation_level,
+    }
 
 
 def status_record(state: CycleState, status: UnitStatus) -> dict[str, Any]:
-    """Machine-readable status of one unit (ISO dates)."""
-    labels = {d.code: d.name for d in state.plan.documents}
-    completed = status.dossier.completed_at
+    """Machine-readable status of one owner: every occurrence it owes."""
     return {
         "unit": status.unit.code,
         "name": status.unit.name,
         "group": status.unit.group,
-        "dossier": status.dossier.status,
-        "missing": [labels.get(code, code) for code in status.dossier.missing],
-        "completed_on": local_day(completed).isoformat() if completed else None,
-        "late": status.dossier.late,
-        "last_reminder": {"day": status.last_reminder[0].isoformat(), "step": status.last_reminder[1]}
-        if status.last_reminder
-        else None,
-        "escalation_level": status.escalation_level,
+        "deliverables": [delivery_record(d) for d in status.deliveries.values()],
     }
 
 
 def status_rows(state: CycleState) -> list[dict[str, str]]:
-    """One row per unit with Vietnamese headers, for the Prefect UI and the terminal."""
+    """One row per owner and occurrence owed, in deadline order, key columns first (Vietnamese headers)."""
     groups = state.plan.group_names
     rows = []
+    order = {o.key: i for i, o in enumerate(sorted(state.occurrences, key=lambda o: (o.deadline is None, o.deadline)))}
     for status in state.units:
-        record = status_record(state, status)
-        reminder = status.last_reminder
-        rows.append(
-            {
-                "Mã": record["unit"],
-                "Đơn vị": record["name"],
-                "Nhóm": groups.get(record["group"], record["group"]),
-                "Hồ sơ": DOSSIER_WORDS[record["dossier"]],
-                "Còn thiếu": "; ".join(record["missing"]) if status.dossier.status == "incomplete" else "",
-                "Nộp đủ ngày": ddmmyyyy(local_day(status.dossier.completed_at)) if status.dossier.completed_at else "",
-                "Thời hạn": _timeliness(status),
-                "Nhắc gần nhất": f"{ddmmyyyy(reminder[0])} ({reminder[1]})" if reminder else "",
-                "Mức báo cáo": LEVEL_WORDS[status.escalation_level],
-            }
-        )
-    return rows
+        for delivery in status.deliveries.values():
+            occurrence, st, reminder = delivery.occurrence, delivery.state, delivery.last_reminder
+            rows.append((order[occurrence.key], status.unit.name, {
+                "Đơn vị": status.unit.name,
+                "Việc phải nộp": occurrence.name,
+                "Hạn": ddmmyyyy(occurrence.deadline) if occurrence.deadline else "chưa xác định",
+                "Trạng thái": DELIVERY_WORDS[st.status],
+                "Thời hạn": _timeliness(delivery),
+                "Còn thiếu": "; ".join(_missing(delivery)) if st.status == "partial" else "",
+                "Nhắc gần nhất": f"{ddmmyyyy(reminder[0])} ({step_words(reminder[1])})" if reminder else "",
+                "Mức báo cáo": LEVEL_WORDS[delivery.escalation_level],
+                "Nộp đủ ngày": ddmmyyyy(local_day(st.completed_at)) if st.completed_at else "",
+                "Nhóm": groups.get(status.unit.group, status.unit.group),
+                "Mã": status.unit.code,
+            }))  # fmt: skip
+    return [row for _, _, row in sorted(rows, key=lambda r: (r[0], r[1]))]
+
+
+def _counts(state: CycleState, occurrence: Occurrence) -> str:
+    deliveries = [s.deliveries[occurrence.key] for s in state.units if occurrence.key in s.deliveries]
+    counts = Counter(d.state.status for d in deliveries)
+    when = f"hạn {long_date(occurrence.deadline)}" if occurrence.deadline else "chưa có hạn"
+    line = (
+        f"{occurrence.name} ({when}): {counts['complete']} đã đủ, {counts['partial']} còn thiếu, "
+        f"{counts['not_started']} chưa nộp (trên {len(deliveries)} đơn vị)."
+    )
+    late = [s.unit.name for s in state.units if occurrence.key in s.deliveries and s.deliveries[occurrence.key].state.late]
+    return line + (f" Trễ hạn: {', '.join(late)}." if late else "")
+
+
+def deliverables_json(occurrences: Sequence[Occurrence]) -> list[dict[str, Any]]:
+    """What is owed in a year, by deliverable: its deadlines and whether owners are chased for it."""
+    out: dict[str, dict[str, Any]] = {}
+    rank = {"scheduled": 0, "pending": 1, "awaiting_guidance": 2}
+    for o in occurrences:
+        d = o.deliverable
+        entry = out.setdefault(d.code, {
+            "code": d.code, "name": d.name, "kind": d.kind.value, "owner": d.owner.value,
+            "deadlines": [], "status": "scheduled", "chased": False,
+        })  # fmt: skip
+        entry["deadlines"].append(o.deadline.isoformat() if o.deadline else None)
+        entry["status"] = max(entry["status"], o.status, key=rank.__getitem__)
+        entry["chased"] = entry["chased"] or o.chased
+    return list(out.values())
+
+
+def awaited_guidance(state: CycleState) -> list[str]:
+    """What the plan leaves to later guidance, in its own words, and since when (the plan's date)."""
+    since = state.plan.issued_on or state.plan.period.start
+    return [
+        f"{o.name}: chờ hướng dẫn — {o.guidance} (kế hoạch từ {ddmmyyyy(since)}); chưa nhắc đơn vị nào"
+        for o in state.occurrences
+        if o.status == "awaiting_guidance"
+    ]
 
 
 def summary_markdown(state: CycleState, lines: Sequence[str] = ()) -> str:
-    """A short Vietnamese summary: the day, the milestones, dossier counts and what this run did."""
-    counts = Counter(s.dossier.status for s in state.units)
-    late = [s.unit.name for s in state.units if s.dossier.late]
+    """A short Vietnamese summary: the day, the milestones, each thing owed, guidance awaited, what this run did."""
     out = [
         f"# {state.plan.code} · {state.year}",
         f"**{state.plan.title}**",
@@ -76,11 +133,10 @@ def summary_markdown(state: CycleState, lines: Sequence[str] = ()) -> str:
             for m in state.milestones.values()
         ),
         "",
-        f"Hồ sơ: {counts['complete']} đã đủ, {counts['incomplete']} còn thiếu, {counts['missing']} chưa nộp "
-        f"(trên {len(state.units)} đơn vị).",
+        *(f"- {_counts(state, o)}" for o in state.occurrences if o.chased),
     ]
-    if late:
-        out.append(f"Trễ hạn: {', '.join(late)}.")
+    if awaited := awaited_guidance(state):
+        out += ["", "## Chờ hướng dẫn", *(f"- {line}" for line in awaited)]
     if lines:
         out += ["", "## Lần chạy này", *(f"- {line}" for line in lines)]
     return "\n".join(out)

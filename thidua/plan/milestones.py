@@ -11,6 +11,7 @@ from thidua.plan.schema import (
     AdminRule,
     CycleStartRule,
     FixedRule,
+    GuidanceRule,
     Milestone,
     OffsetRule,
     Plan,
@@ -30,9 +31,8 @@ class ScheduledMilestone:
     label: str
     nominal: date | None
     date: date | None
-    status: Literal["scheduled", "pending"]
+    status: Literal["scheduled", "pending", "awaiting_guidance"]
     rule: str
-    chase: bool
 
     def as_json(self) -> dict[str, object]:
         return {
@@ -81,7 +81,8 @@ class _Resolver:
         return self.done[m.kind]
 
     def _pending(self, m: Milestone, words: str) -> ScheduledMilestone:
-        return ScheduledMilestone(m.kind, m.label, None, None, "pending", words, m.chase)
+        status = "awaiting_guidance" if isinstance(m.rule, GuidanceRule) else "pending"
+        return ScheduledMilestone(m.kind, m.label, None, None, status, words)
 
     def _resolve(self, m: Milestone) -> ScheduledMilestone:
         if m.kind in self.admin_dates:
@@ -94,13 +95,16 @@ class _Resolver:
         nominal, words = found
         window = window_of(m.rule, self.year) if isinstance(m.rule, WindowRule) else None
         effective, roll_words = self._roll(m, nominal, window)
-        return ScheduledMilestone(m.kind, m.label, nominal, effective, "scheduled", f"{words}; {roll_words}", m.chase)
+        return ScheduledMilestone(m.kind, m.label, nominal, effective, "scheduled", f"{words}; {roll_words}")
 
     # Each date rule gives its nominal date and the rule in words, or (a string) why it is still pending.
 
     def _admin(self, rule: AdminRule) -> str:
         hint = f" (kế hoạch: {rule.expected})" if rule.expected else ""
         return f"chờ quản trị viên nhập ngày{hint}; chưa ước đoán"
+
+    def _guidance(self, rule: GuidanceRule) -> str:
+        return f"chờ hướng dẫn (kế hoạch: “{rule.expected}”); quản trị viên nhập ngày khi có văn bản"
 
     def _yearly(self, rule: YearlyRule) -> tuple[date, str]:
         nominal = date(self.year + rule.year_offset, rule.day[1], rule.day[0])
@@ -145,6 +149,7 @@ class _Resolver:
 
     _RULES: dict[type, Callable[..., tuple[date, str] | str]] = {
         AdminRule: _admin,
+        GuidanceRule: _guidance,
         YearlyRule: _yearly,
         FixedRule: _fixed,
         CycleStartRule: _cycle_start,
@@ -179,11 +184,12 @@ def milestones_for_year(
 
 
 def check_admin_date(plan: Plan, year: int, kind: str, day: date) -> None:
-    """Raise InvalidInput unless `day` may be set for milestone `kind` of cycle `year` (an admin date, or a day in a window)."""
+    """Raise InvalidInput unless `day` may be set for milestone `kind` of cycle `year`: an admin or guidance date,
+    a day in a window, or a deadline moved (an extension) within the cycle."""
     milestone = plan.milestone(kind)
-    if milestone is None or not isinstance(milestone.rule, AdminRule | WindowRule):
-        settable = [m.kind for m in plan.milestones if isinstance(m.rule, AdminRule | WindowRule)]
-        raise InvalidInput([InputError(plan.code, "--milestone", kind, "chỉ đặt được ngày cho: " + ", ".join(settable))])
+    if milestone is None:
+        known = ", ".join(m.kind for m in plan.milestones)
+        raise InvalidInput([InputError(plan.code, "--milestone", kind, "kế hoạch không có mốc này (có: " + known + ")")])
     if year not in plan.cycle_years:
         raise InvalidInput([InputError(plan.code, "--year", year, "năm không thuộc thời gian của kế hoạch")])
     if isinstance(milestone.rule, WindowRule):

@@ -7,7 +7,7 @@ import yaml
 from pydantic import ValidationError
 
 from thidua.errors import InputError, InvalidInput
-from thidua.plan.schema import OffsetRule, Plan
+from thidua.plan.schema import DeliverableKind, OffsetRule, Plan
 
 _REASONS = {
     "missing": "thiếu trường bắt buộc",
@@ -128,18 +128,59 @@ def _loops(kind: str, offsets: dict[str, str]) -> bool:
     return current == kind
 
 
-def _document_codes(plan: Plan) -> Iterator[tuple[str, object, str]]:
-    codes = [d.code for d in plan.documents]
-    for i, d in enumerate(plan.documents):
+def _deliverable_references(plan: Plan) -> Iterator[tuple[str, object, str]]:
+    codes, kinds = [d.code for d in plan.deliverables], {m.kind for m in plan.milestones}
+    for i, d in enumerate(plan.deliverables):
+        where = f"deliverables[{i}]"
         if codes.count(d.code) > 1:
-            yield f"documents[{i}].code", d.code, "mã tài liệu bị lặp"
+            yield f"{where}.code", d.code, "mã việc phải nộp bị lặp"
+        for j, kind in enumerate(d.due):
+            if kind not in kinds:
+                yield f"{where}.due[{j}]", kind, "không có mốc nào thuộc loại này trong milestones"
+        for j, group in enumerate(d.groups or []):
+            if group not in plan.participants.collectives:
+                yield f"{where}.groups[{j}]", group, "nhóm không có trong participants.collectives"
+        documents = [doc.code for doc in d.document_list]
+        for j, code in enumerate(documents):
+            if documents.count(code) > 1:
+                yield f"{where}.documents[{j}].code", code, "mã tài liệu bị lặp"
+        if d.kind is DeliverableKind.registration and documents:
+            yield f"{where}.documents", len(documents), "đăng ký thi đua không có tài liệu: đơn vị đăng ký tập thể và cá nhân"
+
+
+def _award_references(plan: Plan) -> Iterator[tuple[str, object, str]]:
+    criteria = [c.criterion for c in (*plan.eligibility.collective, *plan.eligibility.individual)]
+    if "registered" in criteria and plan.registration is None:
+        yield "eligibility", "registered", "tiêu chí đã đăng ký cần một việc phải nộp loại registration trong deliverables"
+    if plan.awards and plan.dossier is None:
+        yield "awards", len(plan.awards), "khen thưởng cần hồ sơ đề nghị: một việc phải nộp loại dossier trong deliverables"
 
 
 def _consistency(plan: Plan) -> Iterator[tuple[str, object, str]]:
     """Every reference of the plan to something it must declare, and every code it repeats."""
     yield from _group_references(plan)
     yield from _milestone_references(plan)
-    yield from _document_codes(plan)
+    yield from _deliverable_references(plan)
+    yield from _award_references(plan)
+
+
+_OLD_DOCUMENTS = (
+    "định dạng cũ: danh sách tài liệu nay nằm trong việc phải nộp — viết deliverables: [{code: ho_so_khen_thuong, "
+    "name: Hồ sơ đề nghị khen thưởng, kind: dossier, due: [<loại mốc hạn nộp>], documents: [...]}] (docs/plan-format.md)"
+)
+_OLD_CHASE = (
+    "định dạng cũ: bỏ chase; việc được nhắc hạn là các việc phải nộp — viết trong deliverables "
+    "một việc có due: [<loại mốc này>] (docs/plan-format.md)"
+)
+
+
+def _old_shape(data: dict[str, Any]) -> Iterator[tuple[str, object, str]]:
+    """Keys of the plan format before deliverables, with what to write instead."""
+    if "documents" in data:
+        yield "documents", f"{len(data['documents'] or [])} tài liệu", _OLD_DOCUMENTS
+    for i, milestone in enumerate(data.get("milestones") or []):
+        if isinstance(milestone, dict) and "chase" in milestone:
+            yield f"milestones[{i}].chase", milestone["chase"], _OLD_CHASE
 
 
 def parse_plan(text: str, file: str) -> Plan:
@@ -157,6 +198,8 @@ def parse_plan(text: str, file: str) -> Plan:
         raise InvalidInput([InputError(file, where, line, f"YAML không hợp lệ: {problem}")]) from None
     if not isinstance(data, dict):
         raise InvalidInput([InputError(file, "(tệp)", type(data).__name__, "tệp kế hoạch phải là một mapping YAML")])
+    if old := [InputError(file, f, v, r) for f, v, r in _old_shape(data)]:
+        raise InvalidInput(old)
     try:
         plan = Plan.model_validate(data)
     except ValidationError as exc:

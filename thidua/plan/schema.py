@@ -1,4 +1,4 @@
-"""The plan file as typed data: identity, period, units, milestones with date rules, ladders, dossier, awards.
+"""The plan file as typed data: identity, period, units, milestones with date rules, what units owe, awards.
 
 Every rule a plan states is data here; no plan needs code of its own.
 """
@@ -157,9 +157,23 @@ class AdminRule(Strict):
     expected: str | None = None  # what the plan says about it, shown while pending
 
 
+class GuidanceRule(Strict):
+    """A date the plan leaves to later guidance ("sẽ có hướng dẫn sau"): awaited until an administrator sets it."""
+
+    type: Literal["guidance"]
+    expected: str  # the plan's own words
+
+
 DateRule = Annotated[
-    YearlyRule | FixedRule | OffsetRule | WindowRule | CycleStartRule | AdminRule, Field(discriminator="type")
+    YearlyRule | FixedRule | OffsetRule | WindowRule | CycleStartRule | AdminRule | GuidanceRule,
+    Field(discriminator="type"),
 ]
+
+
+class AwaitingGuidance(Strict):
+    """Something the plan leaves to later guidance (a document list, a quota), in the plan's own words."""
+
+    awaiting_guidance: str
 
 
 class Milestone(Strict):
@@ -168,14 +182,13 @@ class Milestone(Strict):
     rule: DateRule
     roll: Roll | None = None  # default: next; previous for "N days before"; none for admin dates
     occurs: Literal["every_year", "final_year"] = "every_year"
-    chase: bool = False  # reminders before and escalations after this milestone
     source: str | None = None  # the section of the plan text
 
     @property
     def effective_roll(self) -> Roll:
         if self.roll is not None:
             return self.roll
-        if isinstance(self.rule, AdminRule):
+        if isinstance(self.rule, AdminRule | GuidanceRule):
             return Roll.none
         if isinstance(self.rule, OffsetRule) and self.rule.days < 0:
             return Roll.previous_working_day
@@ -186,7 +199,7 @@ class Milestone(Strict):
 
 
 class Reminders(Strict):
-    """Calendar days before the chased deadline on which the focal point is reminded (0 = the day)."""
+    """Calendar days before a deadline on which the owner is reminded (0 = the day)."""
 
     before_days: list[Annotated[int, Field(ge=0, le=90)]] = [14, 7, 3, 1, 0]
     working_days_only: bool = True
@@ -210,7 +223,7 @@ DEFAULT_ESCALATIONS = [
 ]
 
 
-# --- dossier, eligibility, awards ------------------------------------------------------------
+# --- what units owe ---------------------------------------------------------------------------
 
 
 class NomineeKind(StrEnum):
@@ -224,6 +237,45 @@ class Document(Strict):
     for_: list[NomineeKind] = Field(alias="for", default=[NomineeKind.collective, NomineeKind.individual])
     form: str | None = None  # e.g. "Mẫu số 08, Phụ lục Nghị định 98/2023/NĐ-CP"
     required_for_awards: list[Code] | None = None  # only needed for these award forms
+
+
+class DeliverableKind(StrEnum):
+    registration = "registration"  # đăng ký thi đua: the collective and named individuals
+    report = "report"  # a report of results, possibly several times a year
+    dossier = "dossier"  # hồ sơ đề nghị khen thưởng
+    other = "other"
+
+
+class Owner(StrEnum):
+    units = "units"  # every participating unit (of `groups`)
+    standing_agency = "standing_agency"  # the standing agency's own obligation
+
+
+class Deliverable(Strict):
+    """Something owed by a deadline: who owes it, when (one occurrence per milestone), what it holds, how it is chased."""
+
+    code: Code
+    name: str
+    kind: DeliverableKind
+    owner: Owner = Owner.units
+    groups: list[Code] | None = None  # the owing groups; None: every participating collective group
+    due: Annotated[list[Code], Field(min_length=1)]  # milestone kinds: one occurrence, one deadline each
+    documents: list[Document] | AwaitingGuidance = []  # none: delivered once received (a registration, a notice)
+    reminders: Reminders | None = None  # None: the plan's
+    escalations: list[EscalationStep] | None = None  # None: the plan's
+    late: Literal["accepted", "refused"] = "accepted"  # refused: recorded as late, not counted as delivered
+    source: str | None = None
+
+    @property
+    def awaiting_guidance(self) -> str | None:
+        return self.documents.awaiting_guidance if isinstance(self.documents, AwaitingGuidance) else None
+
+    @property
+    def document_list(self) -> list[Document]:
+        return [] if isinstance(self.documents, AwaitingGuidance) else self.documents
+
+
+# --- eligibility, awards ---------------------------------------------------------------------
 
 
 class Discipline(StrEnum):
@@ -260,8 +312,15 @@ class OnTime(Strict):
     criterion: Literal["on_time"]
 
 
+class Registered(Strict):
+    """Registered for the movement (đăng ký thi đua): the collective, or the individual by name."""
+
+    criterion: Literal["registered"]
+
+
 Criterion = Annotated[
-    ParIndexMin | InitiativesMin | NoDisciplineFrom | DossierComplete | OnTime, Field(discriminator="criterion")
+    ParIndexMin | InitiativesMin | NoDisciplineFrom | DossierComplete | OnTime | Registered,
+    Field(discriminator="criterion"),
 ]
 
 
@@ -295,8 +354,13 @@ class Award(Strict):
     grantor: str
     nominee: NomineeKind
     groups: list[Code] | None = None  # None: every participating group
-    quota: Quota
+    quota: Quota | AwaitingGuidance
+    occurs: Literal["every_year", "final_year"] = "every_year"  # final_year: the phase summary's awards
     source: str | None = None
+
+    @property
+    def awaiting_guidance(self) -> str | None:
+        return self.quota.awaiting_guidance if isinstance(self.quota, AwaitingGuidance) else None
 
 
 # --- the plan --------------------------------------------------------------------------------
@@ -321,7 +385,7 @@ class Plan(Strict):
     milestones: list[Milestone]
     reminders: Reminders = Reminders()
     escalations: list[EscalationStep] = DEFAULT_ESCALATIONS
-    documents: list[Document]
+    deliverables: Annotated[list[Deliverable], Field(min_length=1)]
     eligibility: Eligibility = Eligibility()
     awards: list[Award] = []
     channels: Annotated[list[ChannelName], Field(min_length=1)] = ["email", "zalo"]
@@ -337,3 +401,25 @@ class Plan(Strict):
 
     def milestone(self, kind: str) -> Milestone | None:
         return next((m for m in self.milestones if m.kind == kind), None)
+
+    def deliverable(self, code: str) -> Deliverable | None:
+        return next((d for d in self.deliverables if d.code == code), None)
+
+    @property
+    def dossier(self) -> Deliverable | None:
+        """The yearly nomination dossier the appraisal judges: the plan's first deliverable of kind dossier."""
+        return next((d for d in self.deliverables if d.kind is DeliverableKind.dossier), None)
+
+    def awards_of(self, year: int) -> list[Award]:
+        """The awards appraised in cycle `year` (the phase summary's only in the final year)."""
+        return [a for a in self.awards if a.occurs == "every_year" or year == self.cycle_years[-1]]
+
+    @property
+    def registration(self) -> Deliverable | None:
+        return next((d for d in self.deliverables if d.kind is DeliverableKind.registration), None)
+
+    def owing_groups(self, deliverable: Deliverable) -> list[str]:
+        """The groups whose units owe `deliverable` (none for the standing agency's own obligations)."""
+        if deliverable.owner is Owner.standing_agency:
+            return []
+        return deliverable.groups or list(self.participants.collectives)
