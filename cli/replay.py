@@ -188,6 +188,7 @@ def run(out: Path, echo: Callable[[str], None]) -> dict[str, Any]:
         with session_scope() as session:
             seed(session, out)
         handing_days = {d for steps in BEHAVIOUR.values() for d, _ in steps} | {d for d in REPORTS.values() if d}
+        awaited: set[str] = set()
         days = sorted({*KEY_DAYS, *EARLY_DAYS, *handing_days})
         for day in days:
             with session_scope() as session:
@@ -197,7 +198,10 @@ def run(out: Path, echo: Callable[[str], None]) -> dict[str, Any]:
                     timeline.add(day, f"Quản trị viên đặt ngày công bố Chỉ số CCHC: {long_date(ANNOUNCEMENT)}")
             for result in daily(as_of=day):
                 for line in result["lines"]:
-                    timeline.add(day, f"[{result['plan']} · {result['flow']}] {line}")
+                    entry = f"[{result['plan']} · {result['flow']}] {line}"
+                    if result["flow"] != "guidance" or entry not in awaited:  # guidance awaited: told once
+                        timeline.add(day, entry)
+                        awaited.add(entry)
             settled_task_runs(poll_s=0.2, readings=2)  # the temporary server records a day's task runs before the next day writes
         echo(timeline.render())
         with session_scope() as session:

@@ -53,13 +53,16 @@ def daily(as_of: date | None = None) -> list[dict[str, Any]]:
     """
     day = as_of or today()
     results = []
-    for due in what_is_due(day):
+    todo = what_is_due(day)
+    for due in todo.runs:
         with tags(due.plan, str(due.year), due.flow.value):
             results.append(run_step(due.flow, due.plan, due.year, due.step, day))
     sending = send_messages(day)  # confirmations, retries and deferred messages whose time has come
     if sum(sending.sent.values()) or sending.problems:
         line = f"Gửi {sum(sending.sent.values())} tin nhắn còn chờ trong hộp thư đi (xác nhận nhận hồ sơ, gửi lại)"
         results.append({"flow": "outbox", "plan": "*", "year": day.year, "lines": [line, *sending.problems], "sent": sending.sent})
+    for plan, year, line in todo.awaited:
+        results.append({"flow": "guidance", "plan": plan, "year": year, "lines": [line]})
     if broken := plan_file_errors():
         get_run_logger().error("Bỏ qua tệp kế hoạch lỗi:\n%s", "\n".join(broken))
         results.append({"flow": "plans", "plan": "*", "year": day.year, "lines": [f"Bỏ qua tệp kế hoạch lỗi — {e}" for e in broken]})

@@ -11,6 +11,7 @@ from models.queries.cycle import load_dates
 from models.queries.events import record_dispatch
 from services.plans import active_plans
 from thidua.cycle.decide import CycleFlow, agenda
+from thidua.cycle.status import awaited_guidance
 
 
 @dataclass(frozen=True)
@@ -29,16 +30,25 @@ def candidate_years(cycle_years: range, day: date) -> list[int]:
     return [y for y in (day.year - 1, day.year) if y in cycle_years]
 
 
+@dataclass(frozen=True)
+class DayAgenda:
+    """What the dispatcher runs on a day, and the guidance each active cycle still awaits (plan, year, line)."""
+
+    runs: list[DueRun]
+    awaited: list[tuple[str, int, str]]
+
+
 @task(name="xác định việc đến hạn", cache_policy=NO_CACHE)
-def what_is_due(day: date) -> list[DueRun]:
-    """Every step due on `day` that has not run yet, for every active plan and cycle."""
-    due = []
+def what_is_due(day: date) -> DayAgenda:
+    """Every step due on `day` that has not run yet, for every active plan and cycle; and what guidance is awaited."""
+    runs, awaited = [], []
     with session_scope() as session:
         for plan in active_plans().values():
             for year in candidate_years(plan.cycle_years, day):
                 cycle = load_dates(session, plan, year, day)
-                due += [DueRun(plan.code, year, d.flow, d.key, d.label()) for d in agenda(cycle).to_run()]
-    return due
+                runs += [DueRun(plan.code, year, d.flow, d.key, d.label()) for d in agenda(cycle).to_run()]
+                awaited += [(plan.code, year, line) for line in awaited_guidance(cycle)]
+    return DayAgenda(runs, awaited)
 
 
 @task(name="ghi nhận điều phối xong", cache_policy=NO_CACHE)

@@ -4,7 +4,7 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
-from thidua.cycle.state import CycleState, Delivery, Occurrence, UnitStatus
+from thidua.cycle.state import CycleDates, CycleState, Delivery, Occurrence, UnitStatus
 from thidua.dates import local_day
 from thidua.words import DELIVERY as DELIVERY_WORDS
 from thidua.words import ESCALATION_LEVEL as LEVEL_WORDS
@@ -108,12 +108,12 @@ def deliverables_json(occurrences: Sequence[Occurrence]) -> list[dict[str, Any]]
     return list(out.values())
 
 
-def awaited_guidance(state: CycleState) -> list[str]:
+def awaited_guidance(cycle: CycleDates) -> list[str]:
     """What the plan leaves to later guidance, in its own words, and since when (the plan's date)."""
-    since = state.plan.issued_on or state.plan.period.start
+    since = cycle.plan.issued_on or cycle.plan.period.start
     return [
         f"{o.name}: chờ hướng dẫn — {o.guidance} (kế hoạch từ {ddmmyyyy(since)}); chưa nhắc đơn vị nào"
-        for o in state.occurrences
+        for o in cycle.occurrences
         if o.status == "awaiting_guidance"
     ]
 
