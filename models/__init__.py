@@ -1,18 +1,22 @@
 """SQLModel tables of thidua; importing this package registers all of them in the metadata."""
 
+from models.council import AppraisalRun, CouncilDecision
 from models.cycle import CalendarOverride, Cycle, CycleEvent, Dossier, DossierDocument, Nominee
 from models.outbox import OutboxMessage, OutboxStatus
-from models.scores import AwardProposal, Score
+from models.scores import AwardProposal, IndividualRecord, Score
 from models.units import Unit
 from models.zalo import ZaloToken
 
 __all__ = [
+    "AppraisalRun",
     "AwardProposal",
     "CalendarOverride",
+    "CouncilDecision",
     "Cycle",
     "CycleEvent",
     "Dossier",
     "DossierDocument",
+    "IndividualRecord",
     "Nominee",
     "OutboxMessage",
     "OutboxStatus",

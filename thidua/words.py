@@ -122,6 +122,10 @@ DISCIPLINE = {
 OUTCOME = {
     "proposed": "đề nghị khen thưởng",
     "tie": "đồng hạng tại ranh giới chỉ tiêu — Hội đồng quyết định",
+    "chosen": "đồng hạng, được Hội đồng chọn",
+    "not_chosen": "đồng hạng, Hội đồng không chọn",
+    "added": "Hội đồng bổ sung",
+    "withdrawn": "Hội đồng rút khỏi danh sách",
     "over_quota": "ngoài chỉ tiêu",
     "other_form": "đã được đề nghị hình thức khác",
 }

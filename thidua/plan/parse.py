@@ -135,11 +135,20 @@ def _document_codes(plan: Plan) -> Iterator[tuple[str, object, str]]:
             yield f"documents[{i}].code", d.code, "mã tài liệu bị lặp"
 
 
+def _award_keys(plan: Plan) -> Iterator[tuple[str, object, str]]:
+    """An award is named by its form and nominee kind (council decisions refer to it so): one of each."""
+    keys = [(a.form, a.nominee) for a in plan.awards]
+    for i, a in enumerate(plan.awards):
+        if keys.count((a.form, a.nominee)) > 1:
+            yield f"awards[{i}].form", a.form, f"hình thức bị lặp cho cùng đối tượng ({a.nominee.value})"
+
+
 def _consistency(plan: Plan) -> Iterator[tuple[str, object, str]]:
     """Every reference of the plan to something it must declare, and every code it repeats."""
     yield from _group_references(plan)
     yield from _milestone_references(plan)
     yield from _document_codes(plan)
+    yield from _award_keys(plan)
 
 
 def parse_plan(text: str, file: str) -> Plan:
