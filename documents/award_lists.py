@@ -82,12 +82,12 @@ def _fields(result: AppraisalResult, kind: NomineeKind, with_basis: bool, width_
     ] if value else []
     if kind is NomineeKind.individual:
         fields += [
-            (Column("Chức vụ, đơn vị", 4.8), lambda line: ", ".join(filter(None, [_position(line), line.candidate.unit.name]))),
-            (Column("Sáng kiến được công nhận", 2.3, center=True), lambda line: _initiatives(line)),
+            (Column("Chức vụ, đơn vị", 3.9), lambda line: ", ".join(filter(None, [_position(line), line.candidate.unit.name]))),
+            (Column("Sáng kiến", 1.9, center=True), lambda line: _initiatives(line)),
         ]  # fmt: skip
     if with_basis:
         fields.append((Column("Hạng", 1.6, center=True), lambda line: str(line.rank or "")))
-    fields.append((Column("Hình thức khen thưởng", 4.0 if kind is NomineeKind.collective else 3.0), lambda line: line.award.name))
+    fields.append((Column("Hình thức khen thưởng", 5.0 if kind is NomineeKind.collective else 3.8), lambda line: line.award.name))
     name = "Tên tập thể" if kind is NomineeKind.collective else "Họ và tên"
     left = width_cm - 1.4 - sum(column.width_cm for column, _ in fields)
     return [(Column(name, round(left, 2)), _name), *fields]

@@ -4,6 +4,8 @@ the quyết định per grantor with its list, the certificates, and the XLSX a 
 from pathlib import Path
 
 from docx import Document
+from docx.enum.section import WD_SECTION
+from docx.shared import Pt
 from openpyxl import load_workbook
 from test_council_appraisal import (
     AS_OF,
@@ -69,7 +71,7 @@ def test_the_letter_names_the_councils_order_and_lists_collectives_and_individua
     collectives, individuals = cells(document.tables[2]), cells(document.tables[3])
     assert collectives[0] == ["STT", "Tên tập thể", "Hạng", "Hình thức khen thưởng"]  # no PAR INDEX: none was used
     assert [row[1] for row in collectives[1:]] == ["Tư pháp - Hộ tịch", "Văn phòng - Thống kê"]
-    assert individuals[0] == ["STT", "Họ và tên", "Chức vụ, đơn vị", "Sáng kiến được công nhận", "Hạng", "Hình thức khen thưởng"]
+    assert individuals[0] == ["STT", "Họ và tên", "Chức vụ, đơn vị", "Sáng kiến", "Hạng", "Hình thức khen thưởng"]
     assert individuals[1:] == [
         ["1", "Đinh Văn Nam", "Chuyên viên, Tư pháp - Hộ tịch", "1", "1", "Giấy khen của Chủ tịch UBND phường"],
         ["2", "Cao Thị Mai *", "Chuyên viên, Văn phòng - Thống kê", "1", "2", "Giấy khen của Chủ tịch UBND phường"],
@@ -101,6 +103,18 @@ def test_individuals_get_their_own_record_in_the_decision_and_on_their_certifica
     assert paragraphs[starts[3] + 2] == "Chuyên viên, Tư pháp - Hộ tịch"
     assert paragraphs[starts[0] + 2] == "UBND phường Mộ Lao"
     assert "Đã có thành tích xuất sắc trong phong trào thi đua cải cách hành chính năm 2023" in paragraphs
+
+
+def test_the_annex_section_break_takes_no_room_of_its_own(tmp_path: Path) -> None:
+    # A closing that ends at the foot of page 1 must not push the break onto an empty page before the annex.
+    oanh, mai = NomineeRef("m2", "Lý Thị Oanh"), NomineeRef("m1", "Cao Thị Mai")
+    decided = appraise(plan("mo-lao-2023"), 2023, AS_OF, DEADLINE, mo_lao_units(),
+                       [choose("giay_khen", NomineeKind.individual, oanh, tie=(mai, oanh))])  # fmt: skip
+    [decision] = write_decisions(decided, tmp_path)
+    document = Document(str(decision))
+    [carrier] = [p for p in document.paragraphs if p._p.pPr is not None and p._p.pPr.sectPr is not None]
+    assert carrier.text == "" and carrier.paragraph_format.line_spacing == Pt(1)
+    assert len(document.sections) == 2 and document.sections[1].start_type == WD_SECTION.NEW_PAGE
 
 
 def test_one_decision_per_grantor_and_no_certificate_for_a_flag(tmp_path: Path) -> None:
