@@ -36,32 +36,44 @@ def _print_final(result: AppraisalResult) -> None:
 
 
 def _ask(tie: Tie) -> tuple[list[str], str] | None:
-    """The nominees chosen at `tie` and the reason, asked on the terminal; None to leave it for later."""
+    """The nominees chosen at `tie` and the reason, asked on the terminal (again until the answer is valid);
+    None to leave the tie for later."""
     typer.echo(f"{tie.award.name} — {tie.scope}: hạng {tie.rank}, {tie.seats} suất cho {len(tie.candidates)} đối tượng đồng hạng")
     for i, c in enumerate(tie.candidates, start=1):
         typer.echo(f"  {i}. {c.name} ({c.ref})")
-    picked = typer.prompt(f"Chọn {tie.seats} (số thứ tự, cách nhau bởi dấu phẩy; Enter để để sau)", default="", show_default=False)
-    if not picked.strip():
-        return None
-    numbers = [part.strip() for part in picked.split(",")]
-    if not all(n.isdigit() and 1 <= int(n) <= len(tie.candidates) for n in numbers):
-        raise typer.BadParameter(f"“{picked}”: chỉ ghi số thứ tự từ 1 đến {len(tie.candidates)}")
+    while True:
+        picked = typer.prompt(f"Chọn {tie.seats} (số thứ tự, cách nhau bởi dấu phẩy; Enter để để sau)", default="", show_default=False)
+        if not picked.strip():
+            return None
+        numbers = [part.strip() for part in picked.split(",")]
+        if all(n.isdigit() and 1 <= int(n) <= len(tie.candidates) for n in numbers):
+            break
+        typer.echo(f"“{picked}”: chỉ ghi số thứ tự từ 1 đến {len(tie.candidates)}.", err=True)
     reason = typer.prompt("Lý do của Hội đồng")
     return [str(tie.candidates[int(n) - 1].ref) for n in numbers], reason
 
 
 def _each_tie(session: Session, plan: Plan, year: int, by: str) -> AppraisalResult:
-    """Walk the open ties, recording the council's choice at each one answered."""
+    """Ask at each open tie in turn, recording each answer; a decision can open a tie further on (the next in
+    line for a later award), which is asked too. A tie left for later is not asked again."""
     from models.queries.appraisal import last_appraisal
     from services.council import record_decision
     from thidua.appraisal.model import Action
 
     result = last_appraisal(session, plan, year, datetime.now(UTC))
+    later: set[tuple[str, str, frozenset[tuple[str, str]]]] = set()
+
+    def key(tie: Tie) -> tuple[str, str, frozenset[tuple[str, str]]]:
+        return tie.award.form, tie.award.nominee.value, frozenset(c.ref.key for c in tie.candidates)
+
     if not result.open_ties:
         typer.echo("Không có trường hợp đồng hạng nào chờ Hội đồng quyết định.")
-    for tie in list(result.open_ties):
+    while pending := [t for t in result.open_ties if key(t) not in later]:
+        tie = pending[0]
         answer = _ask(tie)
-        if answer is not None:
+        if answer is None:
+            later.add(key(tie))
+        else:
             result = record_decision(session, plan, year, Action.choose, tie.award.form, answer[0], answer[1], by, datetime.now(UTC))
     return result
 

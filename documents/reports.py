@@ -9,7 +9,7 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from documents.charts import bar_chart, distribution_chart
-from thidua.appraisal.export import as_text, ranking_columns, ranking_rows
+from thidua.appraisal.export import as_text, par_values, ranking_columns, ranking_rows
 from thidua.appraisal.model import AppraisalResult
 from thidua.plan.schema import Plan
 from thidua.reports import MESSAGE_COLUMNS, OnTimeRate, ReportData
@@ -63,14 +63,9 @@ def _messages_section(counts: dict[int, Counter[str]], years: Sequence[int]) -> 
     return Section("Nhắc hạn và đôn đốc đã gửi", ("Năm", *MESSAGE_COLUMNS, "Tổng"), rows if any(r[-1] for r in rows) else [], chart)
 
 
-def _par_values(result: AppraisalResult) -> list[float]:
-    """The PAR INDEX of the units the appraisal ranks (existing units, merged ones under their successor)."""
-    return [r.unit.facts.par_index for rows in result.ranking.values() for r in rows if r.unit.facts and r.unit.facts.par_index is not None]
-
-
 def _ranking_section(appraisals: dict[int, AppraisalResult], years: Sequence[int]) -> Section:
     """One year: the appraisal's ranking, row for row as in the XLSX; several years: the PAR INDEX spread."""
-    values = {str(y): _par_values(appraisals[y]) for y in years}
+    values = {str(y): par_values(appraisals[y]) for y in years}
     chart = distribution_chart(values, "Phân bố Chỉ số CCHC")
     if len(years) == 1:
         result = appraisals[years[0]]

@@ -338,7 +338,9 @@ def test_a_decision_whose_tie_has_changed_is_reported_stale_and_the_tie_stays_op
 
 def test_a_decision_that_cannot_apply_is_refused_with_its_reason() -> None:
     plan_ = plan("mo-lao-2023")
-    result = appraise(plan_, 2023, AS_OF, DEADLINE, mo_lao_units())
+    merged = UnitInput("m9", "Hội Cựu chiến binh phường", BN, "đã sáp nhập vào Văn hóa - Xã hội (m3) từ 01/07/2023; không xếp hạng riêng",
+                       None, ON_TIME, ON_TIME)  # fmt: skip
+    result = appraise(plan_, 2023, AS_OF, DEADLINE, [*mo_lao_units(), merged])
     mai, oanh, nam = NomineeRef("m1", "Cao Thị Mai"), NomineeRef("m2", "Lý Thị Oanh"), NomineeRef("m2", "Đinh Văn Nam")
 
     def errors(action: Action, *refs: NomineeRef, form: str = "giay_khen", reason: str = "lý do") -> list[str]:
@@ -350,7 +352,8 @@ def test_a_decision_that_cannot_apply_is_refused_with_its_reason() -> None:
     assert errors(Action.choose, oanh, reason=" ") == ["phải ghi lý do của Hội đồng"]
     assert errors(Action.withdraw, NomineeRef("m3")) == ["tập thể m3 không có trong danh sách đề nghị Giấy khen của Chủ tịch UBND phường"]
     assert errors(Action.add, NomineeRef("m2")) == ["tập thể m2 đã có trong danh sách"]
-    assert errors(Action.add, NomineeRef("m9")) == ["không có tập thể m9 trong danh sách xét của chu kỳ"]
+    assert errors(Action.add, NomineeRef("m8")) == ["không có tập thể m8 trong danh sách xét của chu kỳ"]
+    assert errors(Action.add, NomineeRef("m9")) == ["tập thể m9: đã sáp nhập vào Văn hóa - Xã hội (m3) từ 01/07/2023; không xếp hạng riêng"]
     assert errors(Action.choose, oanh, form="bang_khen") == ["kế hoạch không có hình thức bang_khen cho cá nhân"]
     assert errors(Action.choose, oanh) == []
 

@@ -26,7 +26,7 @@ u1, u9, u10, u3, u5, u7 — 6 collectives, one quyết định, six Giấy khen.
 import json
 import re
 from collections.abc import Callable
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time
 from pathlib import Path
 
 import pytest
@@ -40,7 +40,9 @@ from cli import app
 from imports.plans import load_plan
 from models import CouncilDecision, Score, Unit
 from models.db import session_scope
+from models.queries.appraisal import last_appraisal
 from services.receipts import record_receipt
+from thidua.appraisal.export import par_values
 from thidua.dates import TZ
 
 PLANS = Path(__file__).parents[1] / "plans"
@@ -130,7 +132,9 @@ def docx_text(path: Path) -> str:
     return "\n".join(p.text for p in Document(str(path)).paragraphs)
 
 
-def test_appraise_xlsx_html_and_docx_agree_on_every_rank_and_count(cli: Callable[..., str], tmp_path: Path) -> None:
+def test_appraise_xlsx_html_and_docx_agree_on_every_rank_and_count(
+    cli: Callable[..., str], sqlite_engine: Engine, tmp_path: Path
+) -> None:
     data = appraise(cli, tmp_path)
     # appraise --json
     json_ranking = [(r["rank"], r["unit"], r["eligible"]) for g in (CQ, XA) for r in data["ranking"][g]]
@@ -152,7 +156,10 @@ def test_appraise_xlsx_html_and_docx_agree_on_every_rank_and_count(cli: Callable
     proposals = sheet_rows(xlsx, "Đề nghị khen thưởng")
     by_name = {name: code for code, name in NAMES.items()}
     assert [(by_name[r["Tên"]], r["Hạng"], r["Kết quả"]) for r in proposals] == [(c, r, OUTCOME_WORDS[o]) for c, r, o in BEFORE]
-    # the HTML report: the appraisal's ranking row for row, and its proposals
+    # the HTML report: the appraisal's ranking row for row, its PAR histogram without the merged unit, its proposals
+    with session_scope(sqlite_engine) as session:
+        histogram = par_values(last_appraisal(session, LOC_NINH, 2024, datetime.now(UTC)))
+    assert sorted(histogram) == [89.999, 91.501, 91.501, 91.504, 92, 93, 94, 94, 95]  # no 99: u4 merged into u5
     cli("report", "annual", *BASE, "--out", str(tmp_path))
     html = (tmp_path / "tong-ket-loc-ninh-2024-2025-2024.html").read_text(encoding="utf-8")
     assert html_section(html, "Xếp hạng theo Chỉ số CCHC") == [
@@ -221,7 +228,7 @@ def test_a_tie_decided_by_the_council_is_carried_into_the_decision_and_the_certi
 
 def test_the_council_is_asked_at_each_tie_when_no_action_is_given(cli: Callable[..., str], tmp_path: Path) -> None:
     appraise(cli, tmp_path)
-    out = cli("council", "decide", *BASE, "--by", BY, input=f"2\n{REASON}\n")
+    out = cli("council", "decide", *BASE, "--by", BY, input=f"3\n2\n{REASON}\n")  # 3 is not a choice: asked again
     assert "1. Phòng Văn hóa và Thông tin (u6)\n  2. Phòng Tài chính - Kế hoạch (u7)" in out
     assert "Giấy khen của Chủ tịch UBND huyện: 6 tập thể\n" in out
     assert "Không có trường hợp đồng hạng nào chờ Hội đồng quyết định." in cli("council", "decide", *BASE, "--by", BY)

@@ -87,6 +87,8 @@ def _add_errors(result: AppraisalResult, award: Award, decision: Decision) -> li
         found = [c for c in result.candidates if c.kind is award.nominee and c.ref.key == ref.key]
         if not found:
             errors.append(f"không có {_who(award.nominee, ref)} trong danh sách xét của chu kỳ")
+        elif found[0].unit.gone:
+            errors.append(f"{_who(award.nominee, ref)}: {found[0].unit.gone}")
         elif found[0].unit.group not in groups:
             errors.append(f"{award.name} không xét cho nhóm {result.plan.group_names[found[0].unit.group]}")
         for line in result.lines:

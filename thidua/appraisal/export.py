@@ -57,6 +57,11 @@ def basis_cell(result: AppraisalResult, candidate: Candidate) -> object:
     return shown(value, result.numbers, is_percent=basis is RankingBasis.par_index)
 
 
+def par_values(result: AppraisalResult) -> list[float]:
+    """The PAR INDEX of the units the appraisal ranks: existing units only (a merged one counts under its successor)."""
+    return [r.unit.facts.par_index for rows in result.ranking.values() for r in rows if r.unit.facts and r.unit.facts.par_index is not None]
+
+
 def ranking_columns(result: AppraisalResult) -> tuple[str, ...]:
     return ("Nhóm", "Hạng", "Mã đơn vị", "Đơn vị", basis_column(result.basis), "Đủ điều kiện")
 
