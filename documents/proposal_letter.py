@@ -55,10 +55,12 @@ def _council(result: AppraisalResult) -> list[str]:
         if tie.decision:
             chosen = ", ".join(names.get(r.key, str(r)) for r in tie.decision.nominees)
             words.append(f"{tie.award.name}, {tie.scope}: Hội đồng chọn {chosen} ({tie.decision.reason})")
-    listing = {id(line.decision): line.decision for line in result.lines if line.decision and line.decision.action is not Action.choose}
-    for d in sorted(listing.values(), key=lambda d: d.at):
+    for d in result.in_force:
+        if d.action is Action.choose or d in result.stale:
+            continue
         who = ", ".join(names.get(r.key, str(r)) for r in d.nominees)
-        words.append(f"{ACTION[d.action]} {who} ({d.form}): {d.reason}")
+        award = result.plan.award(d.form, d.kind)
+        words.append(f"{award.name if award else d.form}: {ACTION[d.action]} {who} ({d.reason})")
     return words
 
 

@@ -1,6 +1,7 @@
 """The documents of an appraisal read back with python-docx and openpyxl: what the tờ trình says (and never says),
 the quyết định per grantor with its list, the certificates, and the XLSX a council works from."""
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 from docx import Document
@@ -13,6 +14,7 @@ from test_council_appraisal import (
     DEADLINE,
     choose,
     dong_thap_units,
+    loc_ninh_units,
     mo_lao_units,
     person,
     plan,
@@ -24,7 +26,8 @@ from documents.award_decision import write_certificates, write_decisions
 from documents.proposal_letter import write_proposal_docx
 from documents.proposal_list import write_proposal_xlsx
 from thidua.appraisal.engine import appraise
-from thidua.appraisal.model import AppraisalResult, NomineeRef
+from thidua.appraisal.export import council_rows
+from thidua.appraisal.model import Action, AppraisalResult, Decision, NomineeRef
 from thidua.plan.schema import Discipline, NomineeKind
 
 MO_LAO_LEAD = ("Văn phòng UBND phường Mộ Lao kính trình Chủ tịch UBND phường Mộ Lao xem xét, tặng Giấy khen của Chủ "
@@ -168,3 +171,31 @@ def test_par_cells_are_numbers_and_ranks_are_worded_as_they_are(tmp_path: Path) 
     assert (s2[5], s2[6], s2[7]) == (0.93, 2, "hạng 2 trong nhóm Sở, ngành tỉnh; hạng 1 nhận Cờ thi đua của UBND Tỉnh")
     formats = {c.number_format for row in sheet.iter_rows(min_row=9, min_col=6, max_col=6) for c in row if c.value != ""}
     assert formats == {"0%"}  # PAR INDEX values given without decimals: a number shown as "93%"
+
+
+def test_the_council_sheet_keeps_every_decision_with_its_standing(tmp_path: Path) -> None:
+    # Lộc Ninh, 2 seats: a withdrawn (in force); e added at 09:00 then withdrawn at 10:00 (the addition is
+    # superseded, the withdrawal in force, e is off the list); a choice in a tie that no longer exists (stale).
+    two = plan("loc-ninh-2024-2025", ("quota: {max: 6}", "quota: {max: 2}"))
+    at = [datetime(2025, 12, 22, hour, tzinfo=UTC) for hour in (1, 2, 3, 4)]
+    decisions = [
+        Decision(Action.withdraw, "giay_khen", NomineeKind.collective, (NomineeRef("a"),), "đang bị thanh tra", "Thư ký", at[0]),
+        Decision(Action.add, "giay_khen", NomineeKind.collective, (NomineeRef("e"),), "đề nghị của tổ", "Thư ký", at[1]),
+        Decision(Action.withdraw, "giay_khen", NomineeKind.collective, (NomineeRef("e"),), "chưa có sáng kiến", "Thư ký", at[2]),
+        Decision(Action.choose, "giay_khen", NomineeKind.collective, (NomineeRef("b"),), "cũ", "Thư ký", at[3],
+                 (NomineeRef("b"), NomineeRef("x"))),
+    ]  # fmt: skip
+    result = appraise(two, 2025, AS_OF, DEADLINE, loc_ninh_units(), decisions)
+    assert [line.candidate.unit.code for line in result.listed] == ["b", "c"]
+    assert result.stale == (decisions[3],)
+    rows = [(r["Việc"], r["Các đối tượng"], r["Tình trạng"], r["Lý do"]) for r in council_rows(result)]
+    assert rows == [
+        ("rút khỏi danh sách", "a", "đang áp dụng", "đang bị thanh tra"),
+        ("bổ sung vào danh sách", "e", "đã được thay bằng quyết định sau", "đề nghị của tổ"),
+        ("rút khỏi danh sách", "e", "đang áp dụng", "chưa có sáng kiến"),
+        ("chọn khi đồng hạng", "b, x", "không còn áp dụng", "cũ"),
+    ]
+    body = text(write_proposal_docx(result, tmp_path))
+    assert ("Theo quyết định của Hội đồng Thi đua - Khen thưởng: Giấy khen của Chủ tịch UBND huyện: rút khỏi danh sách "
+            "Phòng Nội vụ (đang bị thanh tra); Giấy khen của Chủ tịch UBND huyện: rút khỏi danh sách Phòng Y tế (chưa có "
+            "sáng kiến).") in body  # fmt: skip

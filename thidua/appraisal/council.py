@@ -58,9 +58,10 @@ class Council:
 
 
 def stale(council: Council, lines: Iterable[AwardLine], ties: Iterable[Tie]) -> tuple[Decision, ...]:
-    """The decisions in force that the appraisal could not apply (their tie or nominee is not there any more)."""
+    """The choices and additions in force that the appraisal could not apply (their tie or nominee is not there
+    any more). A withdrawal always applies: its nominee is off the list either way."""
     used = {id(x.decision) for x in [*lines, *ties] if x.decision is not None}
-    return tuple(d for d in council.in_force() if id(d) not in used)
+    return tuple(d for d in council.in_force() if id(d) not in used and d.action is not Action.withdraw)
 
 
 def _who(kind: NomineeKind, ref: NomineeRef) -> str:

@@ -48,6 +48,7 @@ def appraise(
         ties=tuple(allocation.ties),
         pools=tuple(allocation.pools),
         decisions=council.decisions,
+        in_force=tuple(council.in_force()),
         stale=stale(council, allocation.lines, allocation.ties),
         numbers=numbers,
     )

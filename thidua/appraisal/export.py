@@ -240,12 +240,12 @@ def council_rows(result: AppraisalResult) -> list[dict[str, object]]:
             "Các đối tượng": ", ".join(f"{c.name} ({c.ref})" for c in t.candidates),
             "Tình trạng": "chờ Hội đồng quyết định" if t.open else "đã quyết định", **_decision_cells(t.decision),
         })  # fmt: skip
-    used = {id(t.decision) for t in result.ties}
-    listing = [d for d in result.decisions if d.action.value != "choose" or d in result.stale]
-    for d in listing:
-        if id(d) in used:
+    with_tie = {id(t.decision) for t in result.ties}
+    in_force = {id(d) for d in result.in_force}
+    for d in result.decisions:
+        if id(d) in with_tie:
             continue
-        status = "không còn áp dụng" if d in result.stale else "đã ghi nhận"
+        status = "không còn áp dụng" if d in result.stale else "đang áp dụng" if id(d) in in_force else "đã được thay bằng quyết định sau"
         rows.append({
             "Việc": ACTION[d.action], "Hình thức": d.form, "Đối tượng": KIND_WORDS[d.kind], "Phạm vi": "", "Hạng": "",
             "Số suất": "", "Các đối tượng": ", ".join(str(r) for r in d.tie or d.nominees), "Tình trạng": status,

@@ -229,7 +229,8 @@ class AppraisalResult:
     ties: tuple[Tie, ...]
     pools: tuple[PoolFill, ...] = ()
     decisions: tuple[Decision, ...] = ()  # every decision recorded, oldest first
-    stale: tuple[Decision, ...] = ()  # latest decisions that no longer match the appraisal
+    in_force: tuple[Decision, ...] = ()  # the latest on each tie and each nominee of an award
+    stale: tuple[Decision, ...] = ()  # in force, but no longer matching the appraisal (its tie or nominee is gone)
     numbers: Scale = field(default_factory=lambda: Scale(()))  # every PAR INDEX and threshold shown together
 
     @property
