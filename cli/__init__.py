@@ -2,7 +2,8 @@
 
 import typer
 
-from cli.appraisal import appraise, nominees_app, report_app, scores_app
+from cli.appraisal import appraise, individuals_app, nominees_app, report_app, scores_app
+from cli.council import council_app
 from cli.cycle import cycle_app, dossier_app, register_app, serve, status, tick
 from cli.demo import demo
 from cli.notify import notify_app, outbox_app
@@ -31,7 +32,9 @@ app.command("serve")(serve)
 app.command("demo")(demo)
 app.command("appraise")(appraise)
 app.add_typer(scores_app, name="scores")
+app.add_typer(individuals_app, name="individuals")
 app.add_typer(nominees_app, name="nominees")
+app.add_typer(council_app, name="council")
 app.add_typer(report_app, name="report")
 app.add_typer(notify_app, name="notify")
 app.add_typer(outbox_app, name="outbox")

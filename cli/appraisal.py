@@ -1,4 +1,5 @@
-"""`thidua appraise`, `thidua scores import`, `thidua nominees import`, `thidua report annual|phase`."""
+"""`thidua appraise`, `thidua scores import`, `thidua individuals import`, `thidua nominees import`,
+`thidua report annual|phase`."""
 
 from __future__ import annotations
 
@@ -11,14 +12,15 @@ import typer
 
 from cli.errors import checked, option_date
 from thidua.dates import end_of_day
+from thidua.words import BASIS, OUTCOME, ddmmyyyy
 from thidua.words import NOMINEE as KIND_WORDS
-from thidua.words import ddmmyyyy
 
 if TYPE_CHECKING:
     from models.queries.scores import ScoresReport
     from thidua.appraisal.model import AppraisalResult
 
-scores_app = typer.Typer(no_args_is_help=True, help="Số liệu thẩm định: Chỉ số CCHC, sáng kiến, kỷ luật, nhóm xuất sắc.")
+scores_app = typer.Typer(no_args_is_help=True, help="Số liệu thẩm định của đơn vị: Chỉ số CCHC, sáng kiến, kỷ luật, nhóm xuất sắc, điểm hoặc thứ tự bình xét.")
+individuals_app = typer.Typer(no_args_is_help=True, help="Hồ sơ cá nhân: chức vụ, sáng kiến, kỷ luật, đăng ký thi đua, điểm hoặc thứ tự bình xét.")
 nominees_app = typer.Typer(no_args_is_help=True, help="Danh sách tập thể, cá nhân được đề nghị trong hồ sơ.")
 report_app = typer.Typer(no_args_is_help=True, help="Báo cáo tổng kết năm và sơ kết giai đoạn (HTML).")
 
@@ -35,19 +37,20 @@ def _as_of(text: str | None) -> datetime:
 
 
 def _print_result(result: AppraisalResult) -> None:
+    from thidua.appraisal.counts import summary_lines
+
     deadline = ddmmyyyy(result.deadline.date) if result.deadline.date else "chưa xác định"
     typer.echo(f"Thẩm định {result.plan.code} năm {result.year} — hạn nộp hồ sơ: {deadline} ({result.deadline.rule})")
-    typer.echo(f"Đủ điều kiện: {len(result.eligible)}; không đủ điều kiện: {len(result.ineligible)}")
+    typer.echo(f"Xếp hạng theo {BASIS[result.basis]}. Đủ điều kiện: {len(result.eligible)}; không đủ điều kiện: {len(result.ineligible)}")
     for c in result.ineligible:
         typer.echo(f"  ✗ {KIND_WORDS[c.kind]} {c.name} ({c.unit.code}): {'; '.join(c.failed)}")
     typer.echo("Đề nghị khen thưởng:")
     for line in result.proposals:
         mark = " [đồng hạng — Hội đồng quyết định]" if line.tie else ""
-        typer.echo(f"  • {line.award.name}: {KIND_WORDS[line.candidate.kind]} {line.candidate.name} — hạng {line.rank}{mark}")
-    for awaiting in result.awaiting:
-        typer.echo(f"Lưu ý: {awaiting}")
-    for shortfall in result.shortfalls:
-        typer.echo(f"Lưu ý: {shortfall}")
+        mark += f" [{OUTCOME[line.outcome]}]" if line.decision else ""
+        typer.echo(f"  • {line.award.name}: {KIND_WORDS[line.candidate.kind]} {line.candidate.name} — {line.place}{mark}")
+    for text in summary_lines(result)[1:]:
+        typer.echo(text)
 
 
 def appraise(
@@ -55,7 +58,7 @@ def appraise(
     year: YearOption,
     as_json: Annotated[bool, typer.Option("--json", help="In kết quả dạng JSON.")] = False,
     as_of: Annotated[str | None, typer.Option("--as-of", metavar="YYYY-MM-DD", help="Thẩm định theo hồ sơ nhận đến hết ngày này.")] = None,
-    out: Annotated[Path | None, typer.Option("--out", help="Ghi danh sách (.xlsx) và dự thảo tờ trình (.docx) vào thư mục này.")] = None,
+    out: Annotated[Path | None, typer.Option("--out", help="Ghi danh sách (.xlsx), dự thảo tờ trình và, khi danh sách đã chốt, dự thảo quyết định và giấy khen (.docx) vào thư mục này.")] = None,
 ) -> None:
     """Thẩm định hồ sơ, xếp hạng Chỉ số CCHC và đề xuất khen thưởng trong chỉ tiêu của kế hoạch."""
     from models.db import session_scope
@@ -78,16 +81,21 @@ def appraise(
     else:
         _print_result(result)
     if out is not None:
-        from documents.proposal_letter import write_proposal_docx
-        from documents.proposal_list import write_proposal_xlsx
+        from documents.appraisal_files import write_appraisal_files
 
-        for path in (write_proposal_xlsx(result, out), write_proposal_docx(result, out)):
+        for path in write_appraisal_files(result, out):
             typer.echo(f"Đã ghi {path}", err=as_json)
 
 
 @scores_app.command("import")
-def import_scores_command(file: FileArgument, plan: PlanOption, year: YearOption) -> None:
-    """Nhập số liệu của năm (unit_code, par_index, initiatives_recognized, discipline, excellent_group): cả tệp hoặc không gì."""
+def import_scores_command(
+    file: FileArgument,
+    plan: PlanOption,
+    year: YearOption,
+    fractions: Annotated[bool, typer.Option("--fractions", help="Chỉ số CCHC trong tệp ghi dạng phân số 0–1 (0,955 = 95,5%).")] = False,
+) -> None:
+    """Nhập số liệu của năm (unit_code và các cột kế hoạch cần: par_index, initiatives_recognized, discipline,
+    excellent_group, council_score, council_rank): cả tệp hoặc không gì."""
     from models.db import session_scope
     from services.imports import import_scores
     from services.plans import find_plan
@@ -95,10 +103,28 @@ def import_scores_command(file: FileArgument, plan: PlanOption, year: YearOption
     def action() -> ScoresReport:
         the_plan = find_plan(plan)
         with session_scope() as session:
-            return import_scores(session, file, the_plan, year)
+            return import_scores(session, file, the_plan, year, fractions=fractions)
 
     report = checked(action)
     typer.echo(f"Đã nhập số liệu năm {year} của {len(report.added) + len(report.updated)} đơn vị: "
+               f"{len(report.added)} thêm mới, {len(report.updated)} cập nhật.")  # fmt: skip
+
+
+@individuals_app.command("import")
+def import_individuals_command(file: FileArgument, plan: PlanOption, year: YearOption) -> None:
+    """Nhập hồ sơ cá nhân của năm (unit_code, name, position, initiatives_recognized, discipline; tùy chọn council_score,
+    council_rank): cả tệp hoặc không gì."""
+    from models.db import session_scope
+    from services.imports import import_individuals
+    from services.plans import find_plan
+
+    def action() -> ScoresReport:
+        the_plan = find_plan(plan)
+        with session_scope() as session:
+            return import_individuals(session, file, the_plan, year)
+
+    report = checked(action)
+    typer.echo(f"Đã nhập hồ sơ năm {year} của {len(report.added) + len(report.updated)} cá nhân: "
                f"{len(report.added)} thêm mới, {len(report.updated)} cập nhật.")  # fmt: skip
 
 

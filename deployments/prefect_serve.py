@@ -22,7 +22,7 @@ def has_server() -> bool:
 
 def serve_with_prefect(schedule: DailySchedule) -> None:
     """Serve every deployment from this process; missed runs survive a shutdown (pause_on_shutdown=False)."""
-    from flows.admin import record_dossier, register_unit, rerun_step, set_announcement
+    from flows.admin import council_decide, record_dossier, register_unit, rerun_step, set_announcement
     from flows.daily import daily
 
     deployments = [
@@ -36,5 +36,6 @@ def serve_with_prefect(schedule: DailySchedule) -> None:
         register_unit.to_deployment("dang-ky-thi-dua", tags=["thidua", "quan-tri"]),
         set_announcement.to_deployment("ngay-cong-bo-chi-so", tags=["thidua", "quan-tri"]),
         rerun_step.to_deployment("chay-lai-buoc", tags=["thidua", "quan-tri"]),
+        council_decide.to_deployment("hoi-dong-quyet-dinh", tags=["thidua", "quan-tri"]),
     ]
     serve(*deployments, pause_on_shutdown=False)

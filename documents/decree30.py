@@ -395,6 +395,9 @@ class AdminDocument:
         `(Kèm theo <kind> số <number> ngày … của <issuer>)` with a short rule under it."""
         section = self.docx.add_section(WD_SECTION.NEW_PAGE)
         _child(section._sectPr, "w:pgNumType", _AFTER_PGNUMTYPE, start="1")
+        # The section break sits in a paragraph of its own after the closing table: 1 pt high, so that a signature
+        # block ending at the foot of the page does not push it onto an empty page of its own.
+        self.docx.paragraphs[-1].paragraph_format.line_spacing = Pt(1)
         width = self.text_width.cm
         _centred(self.docx, title.upper(), width, bold=True)
         if subtitle:

@@ -1,163 +1,116 @@
-"""A DOCX draft of the tờ trình (proposal letter) for the standing agency to edit and sign.
+"""The tờ trình (proposal letter) the standing agency sends to the grantor, laid out after Decree 30/2020/NĐ-CP.
 
-Layout of an administrative document: a header table (issuing agency and number on the left, the national
-motto on the right), place and date, title, recipients, body, the nominee table, "Nơi nhận" and signature.
+The text counts nominees per award as the list does, names the basis the ranking used, leaves open ties to the
+council ("6 tập thể; 2 tập thể đồng hạng ở vị trí cuối, chờ Hội đồng quyết định chọn 1"), records the council's
+decisions, and says so plainly when there is no one to propose. The list is annexed.
 """
 
 from pathlib import Path
 
-from docx import Document
-from docx.document import Document as DocxDocument
-from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml.ns import qn
-from docx.shared import Cm, Pt
-from docx.table import _Cell
-from docx.text.paragraph import Paragraph
-
-from thidua.appraisal.model import AppraisalResult
+from documents.award_lists import TIE_MARK, add_lists, counts_sentence, movement, plan_reference, proposal_signing
+from documents.decree30 import AdminDocument
+from thidua.appraisal.counts import award_counts, kinds_words
+from thidua.appraisal.model import Action, AppraisalResult
 from thidua.dates import local_day
-from thidua.plan.schema import NomineeKind
-from thidua.words import NOMINEE as KIND_WORDS
-from thidua.words import ddmmyyyy, long_date, percent
+from thidua.plan.schema import RankingBasis
+from thidua.words import ACTION, BASIS, long_date, percent
 
-FONT = "Times New Roman"
-TIE_MARK = "*"
-
-
-def _text(
-    target: _Cell | DocxDocument, text: str, *, size: int = 14, bold: bool = False, italic: bool = False,
-    align: WD_ALIGN_PARAGRAPH | None = None, indent: bool = False,
-) -> Paragraph:  # fmt: skip
-    paragraph = target.add_paragraph()
-    run = paragraph.add_run(text)
-    run.font.size, run.font.bold, run.font.italic = Pt(size), bold, italic
-    paragraph.alignment = align
-    paragraph.paragraph_format.space_after = Pt(3)
-    if indent:
-        paragraph.paragraph_format.first_line_indent = Cm(1.27)
-    return paragraph
+BASIS_SOURCE = {
+    RankingBasis.par_index: "kết quả Chỉ số cải cách hành chính năm {year} của các cơ quan, đơn vị",
+    RankingBasis.council_score: "điểm bình xét của Hội đồng Thi đua - Khen thưởng",
+    RankingBasis.council_order: "kết quả bình xét, xếp thứ tự của Hội đồng Thi đua - Khen thưởng",
+}
 
 
-def _first(cell: _Cell, text: str, **style: object) -> None:
-    """Write into the empty first paragraph of a new cell, then remove it from the layout's count."""
-    _text(cell, text, **style)  # type: ignore[arg-type]
-    cell.paragraphs[0]._element.getparent().remove(cell.paragraphs[0]._element)
+def grantors(result: AppraisalResult) -> list[str]:
+    """Who the letter asks: the grantors of the awards proposed (of every award when there is nothing to propose)."""
+    awards = [line.award for line in result.proposals] or result.plan.awards
+    return list(dict.fromkeys(a.grantor for a in awards)) or [result.plan.issuer]
 
 
-def _document() -> DocxDocument:
-    document = Document()
-    normal = document.styles["Normal"]
-    normal.font.name, normal.font.size = FONT, Pt(14)
-    normal.element.rPr.rFonts.set(qn("w:eastAsia"), FONT)
-    section = document.sections[0]
-    section.page_height, section.page_width = Cm(29.7), Cm(21)
-    section.left_margin, section.right_margin, section.top_margin, section.bottom_margin = Cm(3), Cm(2), Cm(2), Cm(2)
-    return document
+def _forms(result: AppraisalResult) -> str:
+    return ", ".join(dict.fromkeys(line.award.name for line in result.proposals))
 
 
-def _header(document: DocxDocument, result: AppraisalResult) -> None:
-    plan = result.plan
-    left, right = document.add_table(rows=1, cols=2).rows[0].cells
-    center = WD_ALIGN_PARAGRAPH.CENTER
-    _first(left, plan.issuer.upper(), size=13, align=center)
-    _text(left, plan.standing_agency.name.upper(), size=13, bold=True, align=center)
-    _text(left, "Số:      /TTr-……", size=13, align=center)
-    _first(right, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", size=13, bold=True, align=center)
-    _text(right, "Độc lập - Tự do - Hạnh phúc", size=14, bold=True, align=center)
-    day = local_day(result.as_of)
-    place = plan.place or "……"
-    _text(right, f"{place}, ngày {day.day:02d} tháng {day.month:02d} năm {day.year}", italic=True, align=center)
+def _ties(result: AppraisalResult) -> list[str]:
+    """One sentence per open tie: the seats, the tied nominees and what they are equal on."""
+    sentences = []
+    for tie in result.open_ties:
+        names = ", ".join(c.name for c in tie.candidates)
+        value = tie.candidates[0].value
+        equal = ""
+        if value is not None and result.basis is RankingBasis.par_index and tie.candidates[0].par_index is not None:
+            equal = f" (cùng Chỉ số CCHC {percent(value, result.numbers)})"
+        elif value is not None:
+            equal = f" (cùng {BASIS[result.basis]})"
+        sentences.append(f"{tie.award.name}, {tie.scope}: chọn {tie.seats} trong {len(tie.candidates)} — {names}{equal}")
+    return sentences
 
 
-def _forms(result: AppraisalResult) -> list[str]:
-    return list(dict.fromkeys(line.award.name for line in result.proposals)) or list(
-        dict.fromkeys(a.name for a in result.plan.awards)
-    )
+def _council(result: AppraisalResult) -> list[str]:
+    """The council's decisions that shaped the list, with their reasons."""
+    names = {c.ref.key: c.name for c in result.candidates}
+    words = []
+    for tie in result.ties:
+        if tie.decision:
+            chosen = ", ".join(names.get(r.key, str(r)) for r in tie.decision.nominees)
+            words.append(f"{tie.award.name}, {tie.scope}: Hội đồng chọn {chosen} ({tie.decision.reason})")
+    for d in result.in_force:
+        if d.action is Action.choose or d in result.stale:
+            continue
+        who = ", ".join(names.get(r.key, str(r)) for r in d.nominees)
+        award = result.plan.award(d.form, d.kind, result.year)
+        words.append(f"{award.name if award else d.form}: {ACTION[d.action]} {who} ({d.reason})")
+    return words
 
 
-def _body(document: DocxDocument, result: AppraisalResult, grantors: str) -> None:
-    plan, proposals = result.plan, result.proposals
-    issued = f" số {plan.number}" if plan.number else ""
-    issued += f" ngày {ddmmyyyy(plan.issued_on)}" if plan.issued_on else ""
-    _text(document, f"Căn cứ {plan.title}{issued} của {plan.issuer};", indent=True)
+def _body(letter: AdminDocument, result: AppraisalResult, to: str) -> None:
+    plan, agency = result.plan, proposal_signing(result.plan).agency
+    letter.add_paragraph(f"Căn cứ {plan_reference(plan)};")
     deadline = f" (hạn nộp hồ sơ: {long_date(result.deadline.date)})" if result.deadline.date else ""
-    _text(
-        document,
-        f"Căn cứ kết quả thẩm định hồ sơ đề nghị khen thưởng{deadline} và kết quả Chỉ số cải cách hành chính "
-        f"năm {result.year} của các cơ quan, đơn vị,",
-        indent=True,
-    )
-    count = {kind: sum(1 for p in proposals if p.candidate.kind is kind) for kind in NomineeKind}
-    who = " và ".join(f"{n} {KIND_WORDS[kind]}" for kind, n in count.items() if n) or "các tập thể, cá nhân"
-    _text(
-        document,
-        f"{plan.standing_agency.name} kính trình {grantors} xem xét, tặng {', '.join(_forms(result))} cho {who} "
-        f"có thành tích xuất sắc trong phong trào thi đua cải cách hành chính năm {result.year} "
-        "(có danh sách kèm theo).",
-        indent=True,
-    )
-    ties = sum(1 for p in proposals if p.tie)
-    if ties:
-        _text(
-            document,
-            f"Có {ties} trường hợp đồng hạng tại ranh giới chỉ tiêu (đánh dấu {TIE_MARK} trong danh sách); "
-            "kính đề nghị Hội đồng Thi đua - Khen thưởng xem xét, quyết định.",
-            indent=True,
+    source = BASIS_SOURCE[result.basis].format(year=result.year)
+    letter.add_paragraph(f"Căn cứ kết quả thẩm định hồ sơ đề nghị khen thưởng{deadline} và {source},")
+    counts = award_counts(result)
+    if not counts:
+        letter.add_paragraph(
+            f"Qua thẩm định, không có {kinds_words(result)} nào đạt đủ tiêu chuẩn và điều kiện để đề nghị khen thưởng "
+            f"theo Kế hoạch trong {movement(result)}. {agency} kính báo cáo {to} để biết."
         )
+    else:
+        lead = f"{agency} kính trình {to} xem xét, tặng"
+        for paragraph in counts_sentence(counts, lead, kinds_words(result, result.proposals), f"có thành tích xuất sắc trong {movement(result)} (có danh sách kèm theo)"):
+            letter.add_paragraph(paragraph)
+    if ties := _ties(result):
+        letter.add_paragraph(
+            f"Các trường hợp đồng hạng ở vị trí cuối của chỉ tiêu (đánh dấu {TIE_MARK} trong danh sách) kính đề nghị "
+            f"Hội đồng Thi đua - Khen thưởng xem xét, quyết định: {'; '.join(ties)}."
+        )
+    if decided := _council(result):
+        letter.add_paragraph(f"Theo quyết định của Hội đồng Thi đua - Khen thưởng: {'; '.join(decided)}.")
     for shortfall in result.shortfalls:
-        _text(document, f"Lưu ý: {shortfall}.", indent=True)
-
-
-def _nominee_table(document: DocxDocument, result: AppraisalResult) -> None:
-    table = document.add_table(rows=1, cols=5)
-    table.style = "Table Grid"
-    table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    for cell, title in zip(table.rows[0].cells, ("STT", "Tên tập thể/cá nhân", "Đơn vị", "Chỉ số CCHC", "Hình thức"), strict=True):
-        _first(cell, title, size=13, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
-    for i, line in enumerate(result.proposals, start=1):
-        c = line.candidate
-        values = (
-            str(i),
-            c.name + (f" {TIE_MARK}" if line.tie else ""),
-            c.unit.name,
-            percent(c.par_index) if c.par_index is not None else "",
-            line.award.name,
-        )
-        for cell, value in zip(table.add_row().cells, values, strict=True):
-            _first(cell, value, size=13)
-    for row in table.rows:
-        for cell, width in zip(row.cells, (Cm(1.2), Cm(5), Cm(4.3), Cm(2.3), Cm(3.2)), strict=True):
-            cell.width = width
-
-
-def _closing(document: DocxDocument, result: AppraisalResult, grantors: str) -> None:
-    _text(document, f"Kính trình {grantors} xem xét, quyết định./.", indent=True)
-    left, right = document.add_table(rows=1, cols=2).rows[0].cells
-    _first(left, "Nơi nhận:", size=12, bold=True, italic=True)
-    for line in ("- Như trên;", f"- Hội đồng Thi đua - Khen thưởng {result.plan.issuer};", "- Lưu: VT."):
-        _text(left, line, size=11)
-    _first(right, "THỦ TRƯỞNG CƠ QUAN", bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
-    _text(right, "(Ký, ghi rõ họ tên và đóng dấu)", size=13, italic=True, align=WD_ALIGN_PARAGRAPH.CENTER)
+        letter.add_paragraph(f"Lưu ý: {shortfall}.")
 
 
 def write_proposal_docx(result: AppraisalResult, out_dir: Path) -> Path:
     """Write `to-trinh-<plan>-<year>.docx` into `out_dir` and return its path."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    path = out_dir / f"to-trinh-{result.plan.code}-{result.year}.docx"
-    document = _document()
-    _header(document, result)
-    _text(document, "TỜ TRÌNH", bold=True, align=WD_ALIGN_PARAGRAPH.CENTER).paragraph_format.space_before = Pt(18)
-    _text(
-        document,
-        f"Về việc đề nghị tặng {', '.join(_forms(result))} năm {result.year}",
-        bold=True,
-        align=WD_ALIGN_PARAGRAPH.CENTER,
-    )
-    grantors = "; ".join(dict.fromkeys(a.grantor for a in result.plan.awards)) or result.plan.issuer
-    _text(document, f"Kính gửi: {grantors}.", align=WD_ALIGN_PARAGRAPH.CENTER).paragraph_format.space_before = Pt(12)
-    _body(document, result, grantors)
-    _nominee_table(document, result)
-    _closing(document, result, grantors)
-    document.save(str(path))
-    return path
+    plan, signed, to = result.plan, proposal_signing(result.plan), "; ".join(grantors(result))
+    who = kinds_words(result, result.proposals)
+    title = (f"Về việc đề nghị tặng {_forms(result)} cho các {who} có thành tích xuất sắc trong {movement(result)}"
+             if result.proposals else f"Về việc kết quả thẩm định hồ sơ đề nghị khen thưởng {movement(result)}")  # fmt: skip
+    letter = AdminDocument(
+        agency_parent=signed.agency_parent, agency=signed.agency, number=None, symbol=signed.symbol,
+        place=plan.place or "……", day=local_day(result.as_of), kind="Tờ trình", title=title, recipients=grantors(result),
+    )  # fmt: skip
+    letter.add_header()
+    letter.add_title()
+    letter.add_recipients()
+    _body(letter, result, to)
+    letter.add_paragraph(f"Kính trình {to} xem xét, quyết định./." if result.proposals else "Trân trọng./.")
+    letter.add_closing(["Như trên", "Hội đồng Thi đua - Khen thưởng"], "VT", signed.authority, signed.signer)
+    if result.proposals:
+        letter.add_annex("Danh sách", f"{who.capitalize()} đề nghị tặng {_forms(result)} năm {result.year}", signed.agency)
+        add_lists(letter, result, result.proposals, with_basis=True)
+        if result.open_ties:
+            letter.add_paragraph(f"{TIE_MARK} Đồng hạng ở vị trí cuối của chỉ tiêu: chờ Hội đồng Thi đua - Khen thưởng quyết định.")
+    return letter.save(out_dir / f"to-trinh-{plan.code}-{result.year}.docx")

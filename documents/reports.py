@@ -9,11 +9,13 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from documents.charts import bar_chart, distribution_chart
-from thidua.appraisal.ranking import ranked
-from thidua.plan.schema import NomineeKind, Plan
-from thidua.reports import MESSAGE_COLUMNS, OnTimeRate, ParScore, ProposalRecord, ReportData
+from thidua.appraisal.export import as_text, par_values, ranking_columns, ranking_rows
+from thidua.appraisal.model import AppraisalResult
+from thidua.plan.schema import Plan
+from thidua.reports import MESSAGE_COLUMNS, OnTimeRate, ReportData
+from thidua.words import BASIS, long_date, percent, scale
 from thidua.words import NOMINEE as KIND_WORDS
-from thidua.words import long_date, percent
+from thidua.words import OUTCOME as OUTCOME_WORDS
 
 ENV = Environment(
     loader=FileSystemLoader(Path(__file__).with_name("templates")), autoescape=select_autoescape(["html", "j2"])
@@ -61,56 +63,44 @@ def _messages_section(counts: dict[int, Counter[str]], years: Sequence[int]) -> 
     return Section("Nhắc hạn và đôn đốc đã gửi", ("Năm", *MESSAGE_COLUMNS, "Tổng"), rows if any(r[-1] for r in rows) else [], chart)
 
 
-def _par_section(plan: Plan, scores: list[ParScore], years: Sequence[int]) -> Section:
-    values = {str(y): [s.par_index for s in scores if s.year == y] for y in years}
+def _ranking_section(appraisals: dict[int, AppraisalResult], years: Sequence[int]) -> Section:
+    """One year: the appraisal's ranking, row for row as in the XLSX; several years: the PAR INDEX spread."""
+    values = {str(y): par_values(appraisals[y]) for y in years}
     chart = distribution_chart(values, "Phân bố Chỉ số CCHC")
-    names = plan.group_names
     if len(years) == 1:
-        rows = []
-        for group in plan.groups:
-            in_group = [s for s in scores if s.unit and s.unit.group == group.code]
-            for tier in ranked(in_group, key=lambda s: -s.par_index):
-                rows += [(names[group.code], rank, s.unit.name if s.unit else s.unit_code, percent(s.par_index)) for rank, s in tier]
-        return Section("Chỉ số CCHC: phân bố và xếp hạng theo nhóm", ("Nhóm", "Hạng", "Đơn vị", "Chỉ số CCHC"), rows, chart)
-    rows = [
-        (y, len(v), percent(min(v)), percent(sum(v) / len(v)), percent(max(v)))
-        for y, v in ((int(label), v) for label, v in values.items())
-        if v
-    ]
+        result = appraisals[years[0]]
+        columns = ranking_columns(result)
+        rows = [tuple(row[c] for c in columns) for row in as_text(ranking_rows(result))]
+        title = f"Xếp hạng theo {BASIS[result.basis]}, từng nhóm" + (": phân bố và xếp hạng" if chart else "")
+        note = "Xếp hạng của lần thẩm định gần nhất: chỉ các đơn vị còn tồn tại vào ngày thẩm định (đơn vị đã sáp nhập xếp theo đơn vị tiếp nhận)."
+        return Section(title, columns, rows, chart, note=note)
+    rows = []
+    for y, v in ((int(label), v) for label, v in values.items()):
+        if v:
+            shown = scale([min(v), sum(v) / len(v), max(v)])
+            rows.append((y, len(v), percent(min(v), shown), percent(sum(v) / len(v), shown), percent(max(v), shown)))
     return Section("Phân bố Chỉ số CCHC qua các năm", ("Năm", "Số đơn vị", "Thấp nhất", "Trung bình", "Cao nhất"), rows, chart)
 
 
-def _award_names(plan: Plan) -> dict[tuple[str, str], str]:
-    return {(a.form, a.nominee.value): a.name for a in plan.awards}
-
-
-def _awards_section(plan: Plan, proposals: list[ProposalRecord], years: Sequence[int]) -> Section:
-    names = _award_names(plan)
-    label = {key: f"{name} ({KIND_WORDS[NomineeKind(key[1])]})" for key, name in names.items()}
-    decided = [p for p in proposals if not p.tie]
+def _awards_section(plan: Plan, appraisals: dict[int, AppraisalResult], years: Sequence[int]) -> Section:
+    label = {(a.form, a.nominee): f"{a.name} ({KIND_WORDS[a.nominee]})" for a in plan.awards}
     series = {
-        text: [sum(1 for p in decided if p.year == y and (p.form, p.nominee_kind) == key) for y in years]
+        text: [sum(1 for line in appraisals[y].listed if (line.award.form, line.award.nominee) == key) for y in years]
         for key, text in label.items()
     }
-    chart = bar_chart([str(y) for y in years], series, "Số đề nghị khen thưởng theo năm", "Số đề nghị", stacked=True)
+    chart = bar_chart([str(y) for y in years], series, "Số khen thưởng đề nghị theo năm", "Số đề nghị", stacked=True)
     rows = [
-        (
-            p.year,
-            label.get((p.form, p.nominee_kind), p.form),
-            p.nominee_name,
-            p.unit_code,
-            p.rank if p.rank is not None else "",
-            "Đồng hạng — Hội đồng quyết định" if p.tie else "Đề nghị",
-            p.reasons[0] if p.reasons else "",
-        )
-        for p in proposals
-    ]
+        (y, label[(line.award.form, line.award.nominee)], line.candidate.name, line.candidate.unit.code,
+         line.rank if line.rank is not None else "", OUTCOME_WORDS[line.outcome], line.reasons[0] if line.reasons else "")
+        for y in years
+        for line in appraisals[y].proposals
+    ]  # fmt: skip
     return Section(
         "Khen thưởng đề nghị",
         ("Năm", "Hình thức", "Tên", "Mã đơn vị", "Hạng", "Kết quả", "Lý do chính"),
         rows,
         chart,
-        note="Biểu đồ chỉ đếm các đề nghị đã rõ; trường hợp đồng hạng chờ Hội đồng quyết định.",
+        note="Biểu đồ đếm danh sách khen thưởng (kể cả do Hội đồng chọn, bổ sung); trường hợp đồng hạng chờ Hội đồng quyết định không được đếm.",
     )
 
 
@@ -126,8 +116,8 @@ def _sections(data: ReportData) -> list[Section]:
     return [
         _on_time_section(plan, data.on_time, years),
         _messages_section(data.messages, years),
-        _par_section(plan, data.scores, years),
-        _awards_section(plan, data.proposals, years),
+        _ranking_section(data.appraisals, years),
+        _awards_section(plan, data.appraisals, years),
     ]
 
 

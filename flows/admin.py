@@ -8,10 +8,15 @@ from prefect import flow
 from flows.registry import run_step
 from models.db import session_scope
 from models.queries.cycle import load_dates, set_admin_date
+from models.types import utcnow
+from services.council import record_decision
 from services.plans import cycle_plan
 from services.receipts import record_receipt, record_registration
-from services.runtime import renderer, today
+from services.runtime import outputs_dir, renderer, today
+from tasks.appraisal import publish_appraisal, write_proposal_files_task
 from tasks.send import send_messages
+from thidua.appraisal.counts import summary_lines
+from thidua.appraisal.model import Action
 from thidua.cycle.decide import CycleFlow, agenda
 
 
@@ -59,3 +64,19 @@ def rerun_step(plan: str, year: int, step: CycleFlow, as_of: date | None = None)
         with session_scope() as session:
             keys = [d.key for d in agenda(load_dates(session, cycle_plan(plan, year), year, day)).due if d.flow is step]
     return [run_step(step, plan, year, key, day) for key in keys]
+
+
+@flow(name="hoi-dong-quyet-dinh", flow_run_name="{plan} · {year} · Hội đồng quyết định ({action})")
+def council_decide(
+    plan: str, year: int, action: Action, award: str, nominees: list[str], reason: str, by: str
+) -> dict[str, Any]:
+    """Ghi quyết định của Hội đồng Thi đua - Khen thưởng: chọn khi đồng hạng (choose), bổ sung (add) hoặc rút (withdraw)
+    đối tượng của một hình thức khen thưởng, kèm lý do. Đối tượng: mã đơn vị (tập thể) hoặc mã đơn vị:Họ tên (cá nhân).
+    Danh sách cuối cùng, tờ trình, quyết định và giấy khen được lập lại."""
+    with session_scope() as session:
+        result = record_decision(
+            session, cycle_plan(plan, year), year, action, award, nominees, reason, by, utcnow(), "(biểu mẫu Prefect)"
+        )
+    publish_appraisal(result)
+    files = write_proposal_files_task(result, outputs_dir(plan, year))
+    return {"plan": plan, "year": year, "final": result.final, "summary": summary_lines(result), "files": [p.name for p in files]}

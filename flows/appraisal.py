@@ -1,4 +1,4 @@
-"""Appraisal: dossier states, eligibility with reasons, PAR INDEX ranking, award proposal and its documents."""
+"""Appraisal: dossier states, eligibility with reasons, the ranking on the plan's basis, the award list and its documents."""
 
 from datetime import date
 from typing import Any
@@ -12,19 +12,9 @@ from services.runtime import outputs_dir, today
 from tasks.appraisal import appraise_task, write_proposal_files_task
 from tasks.cycle import read_cycle, record_done
 from tasks.publish import publish_status
-from thidua.appraisal.model import AppraisalResult
+from thidua.appraisal.counts import summary_lines
 from thidua.cycle.decide import ONE_OFF, CycleFlow
 from thidua.dates import end_of_day
-
-
-def _summary(result: AppraisalResult) -> list[str]:
-    tied = sum(line.tie for line in result.lines)
-    lines = [
-        f"Thẩm định: {len(result.eligible)}/{len(result.candidates)} đối tượng đủ tiêu chuẩn; "
-        f"đề nghị {len(result.proposals) - tied} khen thưởng; {tied} đối tượng đồng hạng tại ranh giới chỉ tiêu "
-        "chờ Hội đồng quyết định"
-    ]
-    return lines + [f"Chưa đạt chỉ tiêu tối thiểu: {s}" for s in result.shortfalls] + list(result.awaiting)
 
 
 @flow(name="tham-dinh", flow_run_name="{plan} · {year} · thẩm định")
@@ -33,7 +23,7 @@ def appraisal(plan: str, year: int, as_of: date | None = None) -> dict[str, Any]
     day = as_of or today()
     result = appraise_task(active_plans()[plan], year, end_of_day(day))
     files = write_proposal_files_task(result, outputs_dir(plan, year))
-    lines = [*_summary(result), *(f"Đã ghi {path.name}" for path in files)]
+    lines = [*summary_lines(result), *(f"Đã ghi {path.name}" for path in files)]
     publish_status(quote(read_cycle(plan, year, day)), lines)
     record_done(plan, year, day, (ONE_OFF[CycleFlow.appraisal], str(year)))
     return step_result(CycleFlow.appraisal, plan, year, CycleFlow.appraisal.value, day, lines)

@@ -108,13 +108,14 @@ def read_cells(path: Path) -> list[list[Cell]]:
         raise InvalidInput([InputError(file, "tệp", file, str(error))]) from None
 
 
-def _header_errors(file: str, header: list[Cell], columns: Sequence[str]) -> list[InputError]:
+def _header_errors(file: str, header: list[Cell], columns: Sequence[str], optional: Sequence[str]) -> list[InputError]:
     """Missing, unknown, unnamed or repeated columns of the header row."""
     errors = []
+    known = [*columns, *optional]
     for index, name in enumerate(header, start=1):
         where = f"dòng 1, cột {get_column_letter(index)}"
-        if name not in columns:
-            reason = "cột không có tên" if name == "" else f"tên cột không hợp lệ; các cột: {', '.join(columns)}"
+        if name not in known:
+            reason = "cột không có tên" if name == "" else f"tên cột không hợp lệ; các cột: {', '.join(known)}"
             errors.append(InputError(file, where, name, reason))
         elif header.index(name) < index - 1:
             errors.append(InputError(file, where, name, "cột bị lặp lại"))
@@ -132,8 +133,9 @@ def _overflow(file: str, line: int, width: int, row: list[Cell]) -> list[InputEr
     ]
 
 
-def read_table(path: Path, columns: Sequence[str], empty: str) -> list[tuple[int, Row]]:
-    """The non-empty data rows of a CSV/XLSX file whose header names `columns` (any order), as (row number, cells).
+def read_table(path: Path, columns: Sequence[str], empty: str, optional: Sequence[str] = ()) -> list[tuple[int, Row]]:
+    """The non-empty data rows of a CSV/XLSX file whose header names `columns` (any order), and any of `optional`,
+    as (row number, cells); an optional column the file does not have reads as "" in every row.
 
     Every problem of the header, or any cell outside the named columns, raises InvalidInput naming the
     row and column; a file without data rows raises with `empty` as the reason.
@@ -145,14 +147,15 @@ def read_table(path: Path, columns: Sequence[str], empty: str) -> list[tuple[int
         header = header[:-1]
     if not header:
         raise InvalidInput([InputError(file, "dòng 1", "", "tệp trống: thiếu dòng tiêu đề")])
-    if errors := _header_errors(file, header, columns):
+    if errors := _header_errors(file, header, columns, optional):
         raise InvalidInput(errors)
+    absent = {name: "" for name in optional if name not in header}
     rows, errors = [], []
     for line, row in enumerate(cells[1:], start=2):
         errors += _overflow(file, line, len(header), row)
         if any(value != "" for value in row):
             padded = row[: len(header)] + [""] * (len(header) - len(row))
-            rows.append((line, dict(zip(header, padded, strict=True))))
+            rows.append((line, {**absent, **dict(zip(header, padded, strict=True))}))
     if errors:
         raise InvalidInput(errors)
     if not rows:

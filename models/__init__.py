@@ -1,5 +1,6 @@
 """SQLModel tables of thidua; importing this package registers all of them in the metadata."""
 
+from models.council import AppraisalRun, CouncilDecision
 from models.cycle import (
     CalendarOverride,
     Cycle,
@@ -11,15 +12,18 @@ from models.cycle import (
     SubmittedDocument,
 )
 from models.outbox import OutboxMessage, OutboxStatus
-from models.scores import AwardProposal, Score
+from models.scores import AwardProposal, IndividualRecord, Score
 from models.units import Unit
 from models.zalo import ZaloToken
 
 __all__ = [
+    "AppraisalRun",
     "AwardProposal",
     "CalendarOverride",
+    "CouncilDecision",
     "Cycle",
     "CycleEvent",
+    "IndividualRecord",
     "Nominee",
     "OutboxMessage",
     "OutboxStatus",

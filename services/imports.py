@@ -5,12 +5,13 @@ from pathlib import Path
 
 from sqlmodel import Session
 
+from imports.individuals import parse_individuals
 from imports.nominees import parse_nominees
 from imports.registrations import parse_registrations
 from imports.scores import parse_scores
 from imports.units import parse_units
 from models.queries.cycle import load_dates
-from models.queries.scores import ScoresReport, save_scores
+from models.queries.scores import ScoresReport, save_people, save_scores
 from models.queries.submissions import save_submission
 from models.queries.units import ImportReport, directory, save_units
 from services.receipts import record_registration
@@ -25,10 +26,17 @@ def import_units(session: Session, path: Path, plan: str, groups: dict[str, str]
     return save_units(session, plan, parse_units(path, groups, directory(session, plan)))
 
 
-def import_scores(session: Session, path: Path, plan: Plan, year: int) -> ScoresReport:
-    """Add or replace each unit's facts for (plan, year); nothing is written if any row is wrong."""
-    rows = parse_scores(path, plan, year, set(directory(session, plan.code)))
+def import_scores(session: Session, path: Path, plan: Plan, year: int, *, fractions: bool = False) -> ScoresReport:
+    """Add or replace each unit's facts for (plan, year); nothing is written if any row is wrong. With `fractions`,
+    plain PAR INDEX values are fractions (0.955 = 95.5%)."""
+    rows = parse_scores(path, plan, year, set(directory(session, plan.code)), fractions=fractions)
     return save_scores(session, plan.code, year, rows)
+
+
+def import_individuals(session: Session, path: Path, plan: Plan, year: int) -> ScoresReport:
+    """Add or replace each person's own record for (plan, year); nothing is written if any row is wrong."""
+    groups = {code: unit.group for code, unit in directory(session, plan.code).items()}
+    return save_people(session, plan.code, year, parse_individuals(path, plan, year, groups))
 
 
 def import_nominees(session: Session, path: Path, plan: Plan, year: int, at: datetime) -> dict[str, list[str]]:

@@ -12,9 +12,10 @@ from models.db import session_scope
 from models.queries.appraisal import appraise_cycle
 from services.reports import annual_report, phase_report
 from tasks.publish import artifact_key
-from thidua.appraisal.export import decision_rows, ranking_rows, summary_markdown
+from thidua.appraisal.export import as_text, council_rows, decision_rows, ranking_rows, summary_markdown
 from thidua.appraisal.model import AppraisalResult
 from thidua.plan.schema import Plan
+from thidua.words import BASIS
 
 
 def _in_run() -> bool:
@@ -31,8 +32,10 @@ def publish_appraisal(result: AppraisalResult) -> None:
         return
     plan, year = result.plan.code, result.year
     what = f"{plan} năm {year}"
-    create_table_artifact(ranking_rows(result), key=artifact_key("ranking", plan, year), description=f"Xếp hạng Chỉ số CCHC {what}")
-    create_table_artifact(decision_rows(result), key=artifact_key("proposals", plan, year), description=f"Đề nghị khen thưởng và lý do {what}")
+    create_table_artifact(as_text(ranking_rows(result)), key=artifact_key("ranking", plan, year), description=f"Xếp hạng theo {BASIS[result.basis]} {what}")
+    create_table_artifact(as_text(decision_rows(result)), key=artifact_key("proposals", plan, year), description=f"Đề nghị khen thưởng và lý do {what}")
+    if rows := council_rows(result):
+        create_table_artifact(as_text(rows), key=artifact_key("council", plan, year), description=f"Hội đồng quyết định {what}")
     create_markdown_artifact(summary_markdown(result), key=artifact_key("appraisal", plan, year), description=f"Thẩm định {what}")
 
 
@@ -45,13 +48,12 @@ def appraise_task(plan: Plan, year: int, as_of: datetime) -> AppraisalResult:
     return result
 
 
-@task(name="ghi danh sách và tờ trình")
+@task(name="ghi danh sách, tờ trình, quyết định và giấy khen")
 def write_proposal_files_task(result: AppraisalResult, out_dir: Path) -> list[Path]:
-    """The XLSX proposal list and the DOCX tờ trình draft."""
-    from documents.proposal_letter import write_proposal_docx  # document libraries load only when needed
-    from documents.proposal_list import write_proposal_xlsx
+    """The XLSX list and the DOCX tờ trình; once the list is final, the quyết định and the certificates."""
+    from documents.appraisal_files import write_appraisal_files  # document libraries load only when needed
 
-    return [write_proposal_xlsx(result, out_dir), write_proposal_docx(result, out_dir)]
+    return write_appraisal_files(result, out_dir)
 
 
 @task(name="báo cáo tổng kết năm")

@@ -9,9 +9,13 @@ import pytest
 from sqlalchemy import Engine, text
 from sqlmodel import SQLModel
 
-import models  # noqa: F401
-from models.db import make_engine
-from models.migrate import upgrade
+from deployments.prefect_env import offline_prefect
+
+offline_prefect()  # before anything imports Prefect: no telemetry from the temporary server
+
+import models  # noqa: E402, F401
+from models.db import make_engine  # noqa: E402
+from models.migrate import upgrade  # noqa: E402
 
 PG_ADMIN_URL = os.environ.get("THIDUA_TEST_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
 

@@ -82,29 +82,31 @@ def test_loc_ninh_2024_from_the_database_is_saved_and_a_rerun_gives_the_same_row
 
 
 def test_the_proposal_files_carry_the_list_and_the_administrative_layout(sqlite_engine: Engine, tmp_path: Path) -> None:
+    # issue 12 changes the layout: a title block above each table, five sheets, and the Decree 30 tờ trình
+    # (documents/decree30.py) with its list annexed; tests/test_award_documents.py checks them in detail.
     with session_scope(sqlite_engine) as session:
         seed_loc_ninh(session)
         result = appraise_cycle(session, LOC_NINH, 2024, AS_OF)
     book = load_workbook(write_proposal_xlsx(result, tmp_path))
-    assert book.sheetnames == ["Đề nghị khen thưởng", "Quyết định và lý do", "Xếp hạng Chỉ số CCHC"]
-    names = [row[3] for row in book["Đề nghị khen thưởng"].iter_rows(min_row=3, values_only=True)]
+    assert book.sheetnames == ["Đề nghị khen thưởng", "Quyết định và lý do", "Xếp hạng Chỉ số CCHC", "Thiếu chỉ tiêu", "Hội đồng quyết định"]
+    sheet = book["Đề nghị khen thưởng"]
+    header = sheet.auto_filter.ref.split(":")[0][1:]
+    names = [row[3] for row in sheet.iter_rows(min_row=int(header) + 1, values_only=True)]
     assert names == ["Phòng Nội vụ", "UBND xã Lộc Thái", "Phòng Văn hóa và Thông tin", "UBND xã Lộc Hưng"]
-    reasons = {row[2]: row[7] for row in book["Quyết định và lý do"].iter_rows(min_row=3, values_only=True)}
+    decisions = book["Quyết định và lý do"]
+    reasons = {row[2]: row[9] for row in decisions.iter_rows(min_row=int(header) + 1, values_only=True)}
     assert reasons["Phòng Tư pháp"].startswith("nộp muộn")
     letter = Document(str(write_proposal_docx(result, tmp_path)))
-    header = [cell.text for cell in letter.tables[0].rows[0].cells]
-    assert header[0].splitlines() == ["UBND HUYỆN LỘC NINH", "PHÒNG NỘI VỤ HUYỆN LỘC NINH", "Số:      /TTr-……"]
-    assert header[1].splitlines() == [
-        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
-        "Độc lập - Tự do - Hạnh phúc",
-        "Lộc Ninh, ngày 15 tháng 12 năm 2024",
-    ]
+    left, right = (cell.text for cell in letter.tables[0].rows[0].cells)
+    assert left.splitlines() == ["UBND HUYỆN LỘC NINH", "PHÒNG NỘI VỤ"]
+    assert right.splitlines() == ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc"]
+    assert letter.tables[0].rows[1].cells[1].text == "Lộc Ninh, ngày 15 tháng 12 năm 2024"
     text = [p.text for p in letter.paragraphs]
     assert "TỜ TRÌNH" in text and "Kính gửi: Chủ tịch UBND huyện Lộc Ninh." in text
-    table = [[c.text for c in row.cells] for row in letter.tables[1].rows]
-    assert table[0] == ["STT", "Tên tập thể/cá nhân", "Đơn vị", "Chỉ số CCHC", "Hình thức"]
-    assert table[1] == ["1", "Phòng Nội vụ", "Phòng Nội vụ", "95%", "Giấy khen của Chủ tịch UBND huyện"]
-    assert letter.tables[2].rows[0].cells[0].text.startswith("Nơi nhận:")
+    table = [[c.text for c in row.cells] for row in letter.tables[2].rows]
+    assert table[0] == ["STT", "Tên tập thể", "Chỉ số CCHC", "Hạng", "Hình thức khen thưởng"]
+    assert table[1] == ["1", "Phòng Nội vụ", "95%", "1", "Giấy khen của Chủ tịch UBND huyện"]
+    assert letter.tables[1].rows[0].cells[0].text.startswith("Nơi nhận:")
     assert letter.styles["Normal"].font.name == "Times New Roman"
 
 

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session, select
+from test_notify_email import _tls_context
 
 from models import OutboxMessage, OutboxStatus
 from notifications.channels.base import SendRate
@@ -18,7 +19,6 @@ from notifications.devservers.smtp_sink import SmtpSink
 from notifications.outbox import enqueue, send_due
 from notifications.render import Renderer
 from notifications.samples import sample_context
-from tests.test_notify_email import _tls_context
 from thidua.cycle.drafts import Draft
 
 AT = dt.datetime(2025, 11, 28, 1, 0, tzinfo=dt.UTC)

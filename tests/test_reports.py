@@ -57,7 +57,8 @@ def test_annual_report_is_self_contained_with_the_cycle_numbers(loc_ninh_2024: E
     assert ["2024", "02/12/2024", "Cơ quan chuyên môn thuộc UBND huyện", "3", "2", "66,67%"] in rows
     assert ["2024", "02/12/2024", "UBND các xã, thị trấn", "2", "2", "100%"] in rows
     assert ["2024", "2", "1", "0", "0", "3"] in rows  # 2 reminders, 1 escalation to the head; a failed one not counted
-    assert ["Cơ quan chuyên môn thuộc UBND huyện", "1", "Phòng Nội vụ", "95%"] in rows
+    # issue 12: the ranking is the appraisal's, row for row as in the XLSX (code and eligibility included)
+    assert ["Cơ quan chuyên môn thuộc UBND huyện", "1", "u1", "Phòng Nội vụ", "95%", "có"] in rows
     assert "Thứ Hai, 02/12/2024" in html and "UBND xã Lộc Hưng" in html
 
 
@@ -93,8 +94,10 @@ def test_cli_appraise_json_and_files(loc_ninh_2024: Engine, tmp_path: Path, poin
         "unit": "u2", "kind": "collective", "nominee": "Phòng Tư pháp",
         "reasons": ["nộp muộn: đủ hồ sơ ngày Thứ Ba, 03/12/2024, sau hạn Thứ Hai, 02/12/2024"],
     }  # fmt: skip
+    # issue 12: no tie is open, so the list is final and the quyết định and certificates are drafted too
     assert sorted(p.name for p in tmp_path.iterdir()) == [
-        "de-nghi-khen-thuong-loc-ninh-2024-2025-2024.xlsx", "to-trinh-loc-ninh-2024-2025-2024.docx",
+        "de-nghi-khen-thuong-loc-ninh-2024-2025-2024.xlsx", "giay-khen-loc-ninh-2024-2025-2024.docx",
+        "quyet-dinh-loc-ninh-2024-2025-2024.docx", "to-trinh-loc-ninh-2024-2025-2024.docx",
     ]  # fmt: skip
     bad = runner.invoke(app, ["appraise", "--plan", LOC_NINH.code, "--year", "2023"])
     assert bad.exit_code == 2 and "năm không thuộc thời gian của kế hoạch (2024–2025)" in bad.stderr

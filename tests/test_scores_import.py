@@ -98,12 +98,46 @@ def test_a_plain_fraction_in_csv_is_refused_in_row_order_among_other_errors(engi
     assert stored(engine) == {}
 
 
-def test_small_values_are_kept_with_a_percent_sign_or_when_no_row_is_above_1(engine: Engine, tmp_path: Path) -> None:
+def test_small_values_are_kept_with_a_percent_sign(engine: Engine, tmp_path: Path) -> None:
     seed(engine)
     assert run(engine, write_csv(tmp_path / "a.csv", {"u1": "0,955%", "u2": "93", "u3": "0"})) == {
         "u1": 0.955, "u2": 93.0, "u3": 0.0
     }  # fmt: skip
-    assert run(engine, write_csv(tmp_path / "b.csv", {"u1": "0.5"}))["u1"] == 0.5
+
+
+def test_a_file_of_fractions_is_refused_unless_declared(engine: Engine, tmp_path: Path) -> None:
+    # issue 12: a file whose values are all ≤ 1 was read as 0.5% and made everyone ineligible; it is now refused
+    # (each row named) unless the administrator says the values are fractions.
+    seed(engine)
+    path = write_csv(tmp_path / "b.csv", {"u1": "0.5", "u2": "0,955", "u3": "0"})
+    reason = "mọi Chỉ số CCHC của tệp đều ≤ 1: {0} có phải là {1}%? Hãy ghi {1} hoặc {1}%, hoặc nhập lại với --fractions nếu cả tệp ghi dạng phân số"
+    assert errors_of(engine, path) == [
+        ("dòng 2, cột par_index", "0.5", reason.format("0,5", "50")),
+        ("dòng 3, cột par_index", "0,955", reason.format("0,955", "95,5")),
+    ]
+    assert stored(engine) == {}
+    with session_scope(engine) as session:
+        import_scores(session, path, LOC_NINH, 2024, fractions=True)
+    assert stored(engine) == {"u1": 50.0, "u2": 95.5, "u3": 0.0}
+
+
+def test_with_fractions_a_value_above_1_is_refused(engine: Engine, tmp_path: Path) -> None:
+    seed(engine)
+    path = write_csv(tmp_path / "c.csv", {"u1": "0.955", "u2": "93", "u3": "92,5%"})
+    with pytest.raises(InvalidInput) as caught, session_scope(engine) as session:
+        import_scores(session, path, LOC_NINH, 2024, fractions=True)
+    assert [(e.field, e.value) for e in caught.value.errors] == [("dòng 3, cột par_index", "93")]
+    assert "--fractions" in caught.value.errors[0].reason and stored(engine) == {}
+
+
+def test_cli_fractions_option_scales_the_file(app_engine: Engine, tmp_path: Path) -> None:
+    seed(app_engine)
+    path = write_csv(tmp_path / "scores.csv", {"u1": "0,955", "u2": "0.9"})
+    args = ["scores", "import", str(path), "--plan", LOC_NINH.code, "--year", "2024"]
+    refused = CliRunner().invoke(app, args)
+    assert refused.exit_code == 2 and f'{path}: dòng 2, cột par_index: "0,955" — mọi Chỉ số CCHC' in refused.stderr
+    assert CliRunner().invoke(app, [*args, "--fractions"]).exit_code == 0
+    assert stored(app_engine) == {"u1": 95.5, "u2": 90.0}
 
 
 def test_cli_refuses_a_fraction_with_exit_code_2(app_engine: Engine, tmp_path: Path) -> None:

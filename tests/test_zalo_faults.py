@@ -7,13 +7,13 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session, select
+from test_notify_zalo import SECRET, seed, settings
 
 from models import OutboxMessage, OutboxStatus, ZaloToken
 from notifications.channels.base import Masker, SendRate
 from notifications.channels.zalo import TokenStore, ZaloChannel, bootstrap_token
 from notifications.devservers.zalo_server import ZaloServer
 from notifications.outbox import send_due
-from tests.test_notify_zalo import SECRET, seed, settings
 
 IN_FLIGHT = 8  # the channel's concurrency: messages that meet an expired token at once
 

@@ -3,7 +3,7 @@
 from collections import Counter
 from dataclasses import dataclass
 
-from thidua.directory import Unit
+from thidua.appraisal.model import AppraisalResult
 from thidua.plan.milestones import ScheduledMilestone
 from thidua.plan.schema import Plan
 
@@ -33,30 +33,6 @@ class OnTimeRate:
 
 
 @dataclass(frozen=True)
-class ParScore:
-    """A unit's PAR INDEX of one year, with the unit when it is in the directory."""
-
-    year: int
-    unit_code: str
-    par_index: float
-    unit: Unit | None
-
-
-@dataclass(frozen=True)
-class ProposalRecord:
-    """One saved award proposal."""
-
-    year: int
-    form: str
-    nominee_kind: str
-    nominee_name: str
-    unit_code: str
-    rank: int | None
-    tie: bool
-    reasons: tuple[str, ...]
-
-
-@dataclass(frozen=True)
 class ReportData:
     """Everything one report shows, for one plan and some years."""
 
@@ -65,5 +41,4 @@ class ReportData:
     milestones: list[ScheduledMilestone]  # the cycle's milestones (annual report), empty for the phase summary
     on_time: list[OnTimeRate]
     messages: dict[int, Counter[str]]  # per year, by label of `MESSAGE_LABELS`
-    scores: list[ParScore]  # highest PAR INDEX first within each year
-    proposals: list[ProposalRecord]
+    appraisals: dict[int, AppraisalResult]  # each year's appraisal as of its last run: rankings and award lists

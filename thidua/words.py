@@ -1,10 +1,16 @@
 """Every Vietnamese label and format of the product in one place: dates, numbers, states and steps.
 
 Labels are keyed by the plain string value of their code (a `StrEnum` member looks up the same), so
-this module depends on nothing else of the core.
+this module depends on nothing else of the core but Vietnam's timezone.
 """
 
-from datetime import date
+from bisect import bisect_left
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import ROUND_HALF_UP, Decimal
+
+from thidua.dates import TZ
 
 WEEKDAYS = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ Nhật")
 
@@ -24,9 +30,65 @@ def long_date(day: date) -> str:
     return f"{weekday(day)}, {ddmmyyyy(day)}"
 
 
-def percent(value: float) -> str:
-    """`92,5%`: a PAR INDEX the Vietnamese way, decimal comma, no trailing zeros."""
-    return f"{value:.2f}".rstrip("0").rstrip(".").replace(".", ",") + "%"
+def local_time(instant: datetime) -> str:
+    """`01/12/2025 08:30`, Vietnam time."""
+    return instant.astimezone(TZ).strftime("%d/%m/%Y %H:%M")
+
+
+DECIMALS = 2  # a number is shown with the decimals it was given, up to this many, unless more are needed
+
+
+@dataclass(frozen=True)
+class Scale:
+    """The numbers shown together (a ranking, a threshold and the values checked against it), sorted, distinct."""
+
+    values: tuple[Decimal, ...]
+
+
+def scale(values: Iterable[float]) -> Scale:
+    """The numbers of one table or document, so that each is shown with enough decimals to tell it from the others."""
+    return Scale(tuple(sorted({_given(v) for v in values})))
+
+
+def _given(value: float) -> Decimal:
+    """The number as it was written: 91.504 stays 91.504 (the shortest repr), not its binary expansion."""
+    return Decimal(repr(float(value)))
+
+
+def _decimals(number: Decimal) -> int:
+    exponent = number.normalize().as_tuple().exponent
+    return max(0, -int(exponent))
+
+
+def _rounded(number: Decimal, decimals: int) -> Decimal:
+    return number.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+
+
+def decimals(value: float, among: Scale | Iterable[float] = ()) -> int:
+    """How many decimals `value` is shown with: those it was given, at most 2, and more while it would read the
+    same as a different number of `among` (89.999 beside 90 → 3; 91.504 beside 91.501 → 3)."""
+    given = _given(value)
+    values = (among if isinstance(among, Scale) else scale(among)).values
+    at = bisect_left(values, given)
+    neighbours = [values[i] for i in (at - 1, at, at + 1) if 0 <= i < len(values) and values[i] != given]
+    have = _decimals(given)
+    shown = min(have, DECIMALS)
+    while shown < have and any(_rounded(given, shown) == _rounded(n, shown) for n in neighbours):
+        shown += 1
+    return shown
+
+
+def number(value: float, among: Scale | Iterable[float] = (), *, full: bool = False) -> str:
+    """`91,5`, `91,50`, `91,504`: the Vietnamese decimal comma, with the decimals of `decimals` (or, `full`, every
+    decimal it was given: what a person typed, echoed in an error)."""
+    given = _given(value)
+    return f"{given.normalize() if full else _rounded(given, decimals(value, among)):f}".replace(".", ",")
+
+
+def percent(value: float, among: Scale | Iterable[float] = ()) -> str:
+    """`92,5%`: a PAR INDEX (or any percentage) as a council reads it, never equal in print to a different number
+    of `among` — the other values of its table, the threshold it is checked against."""
+    return number(value, among) + "%"
 
 
 ROLL = {
@@ -36,6 +98,17 @@ ROLL = {
 }
 
 NOMINEE = {"collective": "tập thể", "individual": "cá nhân"}
+
+BASIS = {
+    "par_index": "Chỉ số CCHC",
+    "council_score": "điểm bình xét",
+    "council_order": "thứ tự bình xét của Hội đồng",
+}
+
+CERTIFICATE = {"bang_khen": "Bằng khen", "giay_khen": "Giấy khen"}
+"""The award forms printed as certificates (a flag is not), by the title printed on them."""
+
+ACTION = {"choose": "chọn khi đồng hạng", "add": "bổ sung vào danh sách", "withdraw": "rút khỏi danh sách"}
 
 DISCIPLINE = {
     "none": "không",
@@ -49,6 +122,10 @@ DISCIPLINE = {
 OUTCOME = {
     "proposed": "đề nghị khen thưởng",
     "tie": "đồng hạng tại ranh giới chỉ tiêu — Hội đồng quyết định",
+    "chosen": "đồng hạng, được Hội đồng chọn",
+    "not_chosen": "đồng hạng, Hội đồng không chọn",
+    "added": "Hội đồng bổ sung",
+    "withdrawn": "Hội đồng rút khỏi danh sách",
     "over_quota": "ngoài chỉ tiêu",
     "other_form": "đã được đề nghị hình thức khác",
 }

@@ -1,15 +1,18 @@
-"""The appraisal against the database: a cycle's units, facts and dossiers in; the proposals saved."""
+"""The appraisal against the database: a cycle's units, facts, people's records, dossiers and the council's
+decisions in; the proposals and the instant of the appraisal saved."""
 
 from datetime import date, datetime
 
 from sqlmodel import Session, col, delete, select
 
-from models import AwardProposal, Score
+from models import AppraisalRun, AwardProposal, IndividualRecord, Score
+from models.queries.council import load_decisions
 from models.queries.cycle import load_dates
 from models.queries.submissions import SubmissionRecord, cycle_submissions, registrations
 from models.queries.units import directory
+from models.types import utcnow
 from thidua.appraisal.engine import appraise
-from thidua.appraisal.model import AppraisalResult, Deadline, Facts, UnitInput
+from thidua.appraisal.model import AppraisalResult, Deadline, Facts, Person, PersonFacts, UnitInput, name_key
 from thidua.cycle.state import delivery_state
 from thidua.dates import local_day
 from thidua.directory import gone_reason
@@ -38,16 +41,19 @@ def load_units(
     assert dossier is not None  # a plan with awards has one (checked when it is loaded)
     submissions = cycle_submissions(session, plan.code, year)
     registered = registrations(session, plan.code, year)
+    people = people_records(session, plan.code, year)
     inputs = []
     for unit in units.values():
         occurrence = f"{dossier.code}/{dossier.due[0]}"
         record = submissions.get((occurrence, unit.code), SubmissionRecord())
         score = scores.get(unit.code)
         facts = (
-            Facts(score.par_index, score.initiatives_recognized, Discipline(score.discipline), score.excellent_group)
+            Facts(score.par_index, score.initiatives_recognized, Discipline(score.discipline), score.excellent_group,
+                  score.council_score, score.council_rank)
             if score
             else None
-        )
+        )  # fmt: skip
+        named = [name for kind, name in record.nominees if kind == NomineeKind.individual]
         inputs.append(
             UnitInput(
                 code=unit.code,
@@ -57,12 +63,23 @@ def load_units(
                 facts=facts,
                 collective_dossier=delivery_state(dossier, record.documents, {NomineeKind.collective}, deadline, as_of),
                 individual_dossier=delivery_state(dossier, record.documents, {NomineeKind.individual}, deadline, as_of),
-                individuals=tuple(name for kind, name in record.nominees if kind == NomineeKind.individual),
+                individuals=tuple(Person(name, people.get((unit.code, name_key(name)))) for name in named),
                 registered=unit.code in registered and registered[unit.code][0] <= as_of,
                 registrants=tuple(name for name, _ in registered.get(unit.code, (as_of, []))[1]),
             )
         )
     return inputs
+
+
+def people_records(session: Session, plan: str, year: int) -> dict[tuple[str, str], PersonFacts]:
+    """The people's own records of (plan, year) by (unit code, name as compared)."""
+    rows = session.exec(select(IndividualRecord).where(IndividualRecord.plan == plan, IndividualRecord.year == year))
+    return {
+        (r.unit_code, r.name_key): PersonFacts(
+            r.position, r.initiatives_recognized, Discipline(r.discipline), r.council_score, r.council_rank
+        )
+        for r in rows
+    }
 
 
 def save_proposals(session: Session, result: AppraisalResult) -> list[AwardProposal]:
@@ -79,6 +96,7 @@ def save_proposals(session: Session, result: AppraisalResult) -> list[AwardPropo
             unit_code=line.candidate.unit.code,
             rank=line.rank,
             tie=line.tie,
+            outcome=line.outcome.value,
             reasons=list(line.reasons),
         )
         for line in result.proposals
@@ -88,9 +106,29 @@ def save_proposals(session: Session, result: AppraisalResult) -> list[AwardPropo
     return rows
 
 
-def appraise_cycle(session: Session, plan: Plan, year: int, as_of: datetime) -> AppraisalResult:
-    """Appraise (plan, year) from the database as of `as_of` and save its proposals, replacing earlier ones."""
+def evaluate(session: Session, plan: Plan, year: int, as_of: datetime) -> AppraisalResult:
+    """The appraisal of (plan, year) from the database as of `as_of`, with the council's decisions; writes nothing."""
     deadline = cycle_deadline(session, plan, year)
-    result = appraise(plan, year, as_of, deadline, load_units(session, plan, year, as_of, deadline.date))
+    units = load_units(session, plan, year, as_of, deadline.date)
+    return appraise(plan, year, as_of, deadline, units, load_decisions(session, plan.code, year))
+
+
+def last_run(session: Session, plan: str, year: int) -> AppraisalRun | None:
+    return session.exec(select(AppraisalRun).where(AppraisalRun.plan == plan, AppraisalRun.year == year)).first()
+
+
+def last_appraisal(session: Session, plan: Plan, year: int, now: datetime) -> AppraisalResult:
+    """The cycle's appraisal as of its last run (as of `now` if it was never run): what documents and reports show."""
+    run = last_run(session, plan.code, year)
+    return evaluate(session, plan, year, run.as_of if run else now)
+
+
+def appraise_cycle(session: Session, plan: Plan, year: int, as_of: datetime) -> AppraisalResult:
+    """Appraise (plan, year) as of `as_of`, save its proposals (replacing earlier ones) and the run's instant."""
+    result = evaluate(session, plan, year, as_of)
     save_proposals(session, result)
+    run = last_run(session, plan.code, year) or AppraisalRun(plan=plan.code, year=year, as_of=as_of)
+    run.as_of, run.ran_at = as_of, utcnow()
+    session.add(run)
+    session.flush()
     return result

@@ -6,12 +6,11 @@ from datetime import datetime
 
 from sqlmodel import Session, col, select
 
-from models import AwardProposal, OutboxMessage, OutboxStatus, Score
-from models.queries.appraisal import cycle_deadline, load_units
+from models import OutboxMessage, OutboxStatus
+from models.queries.appraisal import cycle_deadline, last_appraisal, load_units
 from models.queries.cycle import cycle_milestones
-from models.queries.units import directory
 from thidua.plan.schema import Plan
-from thidua.reports import MESSAGE_LABELS, OnTimeRate, ParScore, ProposalRecord, ReportData
+from thidua.reports import MESSAGE_LABELS, OnTimeRate, ReportData
 from thidua.words import ddmmyyyy
 
 
@@ -43,30 +42,6 @@ def messages_sent(session: Session, plan: Plan, years: Sequence[int]) -> dict[in
     return counts
 
 
-def scores(session: Session, plan: Plan, years: Sequence[int]) -> list[ParScore]:
-    """The PAR INDEX of the years with their units, highest first within each year."""
-    units = directory(session, plan.code)
-    query = (
-        select(Score)
-        .where(Score.plan == plan.code, col(Score.year).in_(list(years)))
-        .order_by(col(Score.year), col(Score.par_index).desc(), col(Score.unit_code))
-    )
-    return [ParScore(s.year, s.unit_code, s.par_index, units.get(s.unit_code)) for s in session.exec(query)]
-
-
-def proposals(session: Session, plan: Plan, years: Sequence[int]) -> list[ProposalRecord]:
-    """The saved award proposals of the years."""
-    query = (
-        select(AwardProposal)
-        .where(AwardProposal.plan == plan.code, col(AwardProposal.year).in_(list(years)))
-        .order_by(col(AwardProposal.year), col(AwardProposal.id))
-    )
-    return [
-        ProposalRecord(p.year, p.form, p.nominee_kind, p.nominee_name, p.unit_code, p.rank, p.tie, tuple(p.reasons))
-        for p in session.exec(query)
-    ]
-
-
 def report_data(session: Session, plan: Plan, years: Sequence[int], now: datetime, *, milestones: bool) -> ReportData:
     """Everything a report of `years` shows; the cycle's milestones too when `milestones` (one year)."""
     return ReportData(
@@ -75,6 +50,5 @@ def report_data(session: Session, plan: Plan, years: Sequence[int], now: datetim
         milestones=list(cycle_milestones(session, plan, years[0]).values()) if milestones else [],
         on_time=on_time(session, plan, years, now),
         messages=messages_sent(session, plan, years),
-        scores=scores(session, plan, years),
-        proposals=proposals(session, plan, years),
+        appraisals={year: last_appraisal(session, plan, year, now) for year in years},
     )

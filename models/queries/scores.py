@@ -1,11 +1,11 @@
-"""A cycle's facts in the database: add or replace each unit's row for (plan, year)."""
+"""A cycle's facts in the database: add or replace each unit's row, and each person's record, for (plan, year)."""
 
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlmodel import Session, select
 
-from models import Score
+from models import IndividualRecord, Score
 
 
 @dataclass(frozen=True)
@@ -32,5 +32,26 @@ def save_scores(session: Session, plan: str, year: int, rows: Sequence[dict[str,
                 setattr(current, column, value)
             session.add(current)
             updated.append(current.unit_code)
+    session.flush()
+    return ScoresReport(plan, year, tuple(added), tuple(updated))
+
+
+def save_people(session: Session, plan: str, year: int, rows: Sequence[dict[str, object]]) -> ScoresReport:
+    """Add or replace each person's record for (plan, year), in the caller's transaction; the report names people
+    as `unit:name`."""
+    query = select(IndividualRecord).where(IndividualRecord.plan == plan, IndividualRecord.year == year)
+    existing = {(r.unit_code, r.name_key): r for r in session.exec(query)}
+    added, updated = [], []
+    for row in rows:
+        who = f"{row['unit_code']}:{row['name']}"
+        current = existing.get((str(row["unit_code"]), str(row["name_key"])))
+        if current is None:
+            session.add(IndividualRecord(plan=plan, year=year, **row))
+            added.append(who)
+        else:
+            for column, value in row.items():
+                setattr(current, column, value)
+            session.add(current)
+            updated.append(who)
     session.flush()
     return ScoresReport(plan, year, tuple(added), tuple(updated))

@@ -1,18 +1,22 @@
-"""PAR INDEX rankings: highest index first; equal standing shares a rank, so a tie is never hidden."""
+"""Rankings on the plan's basis (PAR INDEX or council score: highest first; the council's order: 1 first); equal
+standing shares a rank, so a tie is never hidden."""
 
 from collections.abc import Callable, Sequence
 from itertools import groupby
 from typing import TypeVar
 
 from thidua.appraisal.model import Candidate, RankRow
-from thidua.plan.schema import NomineeKind, Plan
+from thidua.plan.schema import NomineeKind, Plan, RankingBasis
 
 T = TypeVar("T")
 
 
-def standing(candidate: Candidate) -> tuple[float, int]:
-    """Sort key: the unit's PAR INDEX (descending), then an individual's order within the unit's dossier."""
-    return (-(candidate.par_index or 0.0), candidate.position)
+def standing(basis: RankingBasis) -> Callable[[Candidate], tuple[float, int]]:
+    """Sort key: the candidate's value in the basis's direction; on the PAR INDEX (a unit's), an individual's order
+    in the unit's dossier next. The council's score or order is the person's own: equal values are a tie."""
+    sign = 1.0 if basis is RankingBasis.council_order else -1.0
+    by_dossier = basis is RankingBasis.par_index
+    return lambda candidate: (sign * (candidate.value or 0.0), candidate.position if by_dossier else 0)
 
 
 def ranked(items: Sequence[T], key: Callable[[T], object]) -> list[list[tuple[int, T]]]:
@@ -26,16 +30,18 @@ def ranked(items: Sequence[T], key: Callable[[T], object]) -> list[list[tuple[in
 
 
 def group_rankings(plan: Plan, candidates: Sequence[Candidate]) -> dict[str, list[RankRow]]:
-    """Each group's ranking of the units that exist and have a PAR INDEX, eligible or not."""
+    """Each group's ranking of the units that exist and have a value on the plan's basis, eligible or not."""
     ranking: dict[str, list[RankRow]] = {}
     for group in plan.groups:
         units = [
             c
             for c in candidates
-            if c.kind is NomineeKind.collective and c.unit.group == group.code and not c.unit.gone and c.unit.facts
+            if c.kind is NomineeKind.collective and c.unit.group == group.code and not c.unit.gone and c.value is not None
         ]
         units.sort(key=lambda c: c.unit.code)
         ranking[group.code] = [
-            RankRow(rank, c.unit, c.eligible) for tier in ranked(units, standing) for rank, c in tier
+            RankRow(rank, c.unit, c.eligible, c.value or 0.0)
+            for tier in ranked(units, standing(plan.ranking.basis))
+            for rank, c in tier
         ]
     return ranking

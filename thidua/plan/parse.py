@@ -156,12 +156,22 @@ def _award_references(plan: Plan) -> Iterator[tuple[str, object, str]]:
         yield "awards", len(plan.awards), "khen thưởng cần hồ sơ đề nghị: một việc phải nộp loại dossier trong deliverables"
 
 
+def _award_keys(plan: Plan) -> Iterator[tuple[str, object, str]]:
+    """An award is named by its form and nominee kind in a cycle (council decisions refer to it so): one of each
+    among the yearly awards, and one among the phase summary's."""
+    keys = [(a.form, a.nominee, a.occurs) for a in plan.awards]
+    for i, a in enumerate(plan.awards):
+        if keys.count((a.form, a.nominee, a.occurs)) > 1:
+            yield f"awards[{i}].form", a.form, f"hình thức bị lặp cho cùng đối tượng ({a.nominee.value})"
+
+
 def _consistency(plan: Plan) -> Iterator[tuple[str, object, str]]:
     """Every reference of the plan to something it must declare, and every code it repeats."""
     yield from _group_references(plan)
     yield from _milestone_references(plan)
     yield from _deliverable_references(plan)
     yield from _award_references(plan)
+    yield from _award_keys(plan)
 
 
 _OLD_DOCUMENTS = (

@@ -304,6 +304,14 @@ class NoDisciplineFrom(Strict):
     value: Discipline
 
 
+class UnitLeadersNoDisciplineFrom(Strict):
+    """For an individual: no key leader of the person's unit disciplined at this level or above (only where the
+    plan makes a unit's discipline exclude its people)."""
+
+    criterion: Literal["unit_leaders_no_discipline_from"]
+    value: Discipline
+
+
 class DossierComplete(Strict):
     criterion: Literal["dossier_complete"]
 
@@ -319,15 +327,45 @@ class Registered(Strict):
 
 
 Criterion = Annotated[
-    ParIndexMin | InitiativesMin | NoDisciplineFrom | DossierComplete | OnTime | Registered,
+    ParIndexMin | InitiativesMin | NoDisciplineFrom | UnitLeadersNoDisciplineFrom | DossierComplete | OnTime | Registered,
     Field(discriminator="criterion"),
 ]
 
 
 class Eligibility(Strict):
+    """Award standards. A collective's facts are its unit's (PAR INDEX, initiatives, its key leaders' discipline);
+    an individual's are the person's own record."""
+
     collective: list[Criterion] = []
     individual: list[Criterion] = []
     late_dossier: Literal["not_eligible", "eligible_with_note"] = "not_eligible"
+
+    @field_validator("collective")
+    @classmethod
+    def _unit_criteria(cls, criteria: list[Criterion]) -> list[Criterion]:
+        if any(isinstance(c, UnitLeadersNoDisciplineFrom) for c in criteria):
+            raise ValueError("unit_leaders_no_discipline_from chỉ dùng cho cá nhân; với tập thể, no_discipline_from đã xét lãnh đạo chủ chốt")
+        return criteria
+
+    @field_validator("individual")
+    @classmethod
+    def _person_criteria(cls, criteria: list[Criterion]) -> list[Criterion]:
+        if any(isinstance(c, ParIndexMin) for c in criteria):
+            raise ValueError("Chỉ số CCHC là của đơn vị, không phải của cá nhân; cá nhân xét trên hồ sơ của chính mình")
+        return criteria
+
+
+class RankingBasis(StrEnum):
+    """What candidates are ranked on: the PAR INDEX, a score the council gives each, or the council's own order."""
+
+    par_index = "par_index"
+    council_score = "council_score"  # điểm bình xét, imported per unit (and per person)
+    council_order = "council_order"  # thứ tự bình xét: 1, 2, 3 … as the council placed them
+
+
+class Ranking(Strict):
+    basis: RankingBasis = RankingBasis.par_index
+    source: str | None = None
 
 
 class Quota(Strict):
@@ -366,6 +404,25 @@ class Award(Strict):
 # --- the plan --------------------------------------------------------------------------------
 
 
+class Signing(Strict):
+    """Who issues and signs a document after the appraisal (Decree 30/2020/NĐ-CP header and signature block);
+    what is left out stays blank in the draft for the văn thư and the signer to fill."""
+
+    agency_parent: str | None = None  # the line above the agency in the header ("UBND HUYỆN LỘC NINH")
+    agency: str | None = None  # the issuing agency ("Phòng Nội vụ")
+    symbol: str | None = None  # what follows the number: "TTr-PNV", "QĐ-UBND"
+    authority: list[str] = []  # the signing capacity, a line each: ["KT. Chủ tịch", "Phó Chủ tịch"]
+    signer: str | None = None
+    basis: list[str] = []  # the decision's legal bases ("Căn cứ Luật Thi đua, khen thưởng …;"), as written
+
+
+class Paperwork(Strict):
+    """The tờ trình the standing agency sends and the quyết định khen thưởng the grantor signs."""
+
+    proposal: Signing = Signing()
+    decision: Signing = Signing()
+
+
 class CalendarChanges(Strict):
     extra_days_off: list[PlanDate] = []
     extra_working_days: list[PlanDate] = []
@@ -388,6 +445,8 @@ class Plan(Strict):
     deliverables: Annotated[list[Deliverable], Field(min_length=1)]
     eligibility: Eligibility = Eligibility()
     awards: list[Award] = []
+    ranking: Ranking = Ranking()
+    paperwork: Paperwork = Paperwork()
     channels: Annotated[list[ChannelName], Field(min_length=1)] = ["email", "zalo"]
     calendar: CalendarChanges = CalendarChanges()
 
@@ -398,6 +457,10 @@ class Plan(Strict):
     @property
     def cycle_years(self) -> range:
         return range(self.period.start.year, self.period.end.year + 1)
+
+    def award(self, form: str, nominee: NomineeKind, year: int) -> Award | None:
+        """The award of `form` for `nominee` appraised in cycle `year` (at most one: checked when the plan is loaded)."""
+        return next((a for a in self.awards_of(year) if a.form == form and a.nominee is nominee), None)
 
     def milestone(self, kind: str) -> Milestone | None:
         return next((m for m in self.milestones if m.kind == kind), None)
