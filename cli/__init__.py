@@ -6,6 +6,7 @@ from cli.appraisal import appraise, individuals_app, nominees_app, report_app, s
 from cli.council import council_app
 from cli.cycle import cycle_app, dossier_app, register_app, serve, status, tick
 from cli.demo import demo
+from cli.install import db_app, doctor, init
 from cli.notify import notify_app, outbox_app
 from cli.plans import calendar, plan_app
 from cli.units import units_app
@@ -38,3 +39,6 @@ app.add_typer(council_app, name="council")
 app.add_typer(report_app, name="report")
 app.add_typer(notify_app, name="notify")
 app.add_typer(outbox_app, name="outbox")
+app.command("init")(init)
+app.command("doctor")(doctor)
+app.add_typer(db_app, name="db")

@@ -43,11 +43,7 @@ class Settings(BaseSettings):
         """The database URL: THIDUA_DATABASE_URL, DATABASE_URL, or a SQLite file in the data dir."""
         import os
 
-        url = self.database_url or os.environ.get("DATABASE_URL")
-        if url:
-            return url
-        self.data_dir.mkdir(parents=True, exist_ok=True)
-        return f"sqlite:///{(self.data_dir / 'thidua.db').resolve()}"
+        return self.database_url or os.environ.get("DATABASE_URL") or f"sqlite:///{(self.data_dir / 'thidua.db').resolve()}"
 
 
 @lru_cache

@@ -16,6 +16,9 @@ NO_SERVER = (
 )
 
 
+DAILY_DEPLOYMENT = "thidua-daily"  # the dispatcher's deployment, under the flow `dieu-phoi-hang-ngay`
+
+
 def has_server() -> bool:
     return bool(os.environ.get("PREFECT_API_URL"))
 
@@ -27,7 +30,7 @@ def serve_with_prefect(schedule: DailySchedule) -> None:
 
     deployments = [
         daily.to_deployment(
-            "thidua-daily",
+            DAILY_DEPLOYMENT,
             schedule=Cron(schedule.cron, timezone=schedule.timezone, slug=schedule.slug),
             tags=["thidua"],
             description="Điều phối hằng ngày: chạy mọi việc đến hạn của các kế hoạch đang hoạt động.",

@@ -32,7 +32,9 @@ def default_engine() -> Engine:
     """The engine for the configured database, migrated to the latest schema."""
     from models.migrate import upgrade
 
-    engine = make_engine(get_settings().resolved_database_url())
+    settings = get_settings()
+    settings.data_dir.mkdir(parents=True, exist_ok=True)  # the SQLite file and the documents written live there
+    engine = make_engine(settings.resolved_database_url())
     upgrade(engine)
     return engine
 

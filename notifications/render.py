@@ -71,6 +71,10 @@ def _template_vars(ctx: MessageContext) -> dict[str, Any]:
     }
 
 
+ZNS_PARAMETERS = ("recipient_name", "unit_name", "plan", "milestone", "deadline", "missing", "contact")
+"""The parameters of the approved ZNS reminder template, as `template_data` fills them."""
+
+
 def template_data(ctx: MessageContext) -> dict[str, str]:
     """ZNS `template_data` (parameter name → value) for the approved reminder template."""
     missing = ", ".join(ctx.missing_documents) or f"toàn bộ {lower_first(ctx.deliverable)}"

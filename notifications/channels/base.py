@@ -55,6 +55,14 @@ class DeliveryResult:
     retry_at: datetime | None = None
 
 
+@dataclass(frozen=True)
+class Health:
+    """A transport checked without sending anything: `problem` would stop the channel; `detail` is what was seen."""
+
+    problem: str | None = None
+    detail: str = ""
+
+
 class Lease(Protocol):
     """The sender's right to send the messages it claimed (the outbox's fence)."""
 
@@ -81,6 +89,10 @@ class Transport(Protocol):
 
     def deliver(self, messages: Sequence[Outgoing], lease: Lease) -> AsyncIterator[DeliveryResult]:
         """Send `messages`, yielding one outcome per message as soon as it is known."""
+        ...
+
+    async def check(self) -> Health:
+        """Connect and authenticate as a send would (`thidua doctor`), without sending a message."""
         ...
 
 

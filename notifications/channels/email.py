@@ -22,7 +22,7 @@ from sqlalchemy import Engine
 from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt, wait_exponential
 
 from config import Settings
-from notifications.channels.base import Delivery, DeliveryResult, Lease, Masker, Outgoing, SendRate
+from notifications.channels.base import Delivery, DeliveryResult, Health, Lease, Masker, Outgoing, SendRate
 from notifications.render import one_line
 from notifications.secrets import SMTP_PASSWORD_BLOCK, resolve_secret
 
@@ -181,6 +181,26 @@ class EmailChannel:
                 yield DeliveryResult(queue.popleft().id, down.delivery, error=down.error)
         finally:
             runner.cancel()
+
+    async def check(self) -> Health:
+        """Connect, TLS and login as a send would, and offer the sender (MAIL FROM, then RSET); nothing is sent."""
+        try:
+            smtp = await self._open()
+        except ChannelDown as down:
+            return Health(down.error)
+        try:
+            await smtp.mail(self._envelope_from)
+            await smtp.rset()
+            await smtp.quit()
+        except aiosmtplib.SMTPResponseException as error:
+            return Health(self.mask(f"máy chủ SMTP từ chối địa chỉ gửi {self._envelope_from} (THIDUA_MAIL_FROM): {error}"))
+        except (*_CONNECTION_LOST, aiosmtplib.SMTPException) as error:
+            return Health(self.mask(f"máy chủ SMTP {self._host}:{self._port} ngắt kết nối: {error}"))
+        finally:
+            if smtp.is_connected:
+                smtp.close()
+        login = f", đăng nhập {self._username}" if self._username else ", không đăng nhập"
+        return Health(detail=f"{self._host}:{self._port}, TLS {self._tls}{login}, gửi từ {self._envelope_from}")
 
     async def _open_first(self) -> aiosmtplib.SMTP:
         """The first connection, retried with backoff while the server cannot be reached (never after a refusal)."""

@@ -24,8 +24,9 @@ from tenacity import Retrying, retry_if_exception_type, stop_after_attempt, wait
 from config import Settings
 from models.types import utcnow
 from models.zalo import ZaloToken
-from notifications.channels.base import Delivery, DeliveryResult, Lease, Masker, Outgoing, SendRate
+from notifications.channels.base import Delivery, DeliveryResult, Health, Lease, Masker, Outgoing, SendRate
 from notifications.channels.zalo_errors import ZaloError, classify
+from notifications.render import ZNS_PARAMETERS, one_line
 from notifications.secrets import ZALO_APP_SECRET_BLOCK, resolve_secret
 from thidua.channels import OA_PREFIX
 from thidua.dates import TIMEZONE
@@ -111,6 +112,15 @@ class TokenStore:
         if row is None:
             raise ZaloAuthError(f"chưa có token Zalo cho OA {self._oa_id}: quản trị viên cần cấp quyền cho ứng dụng")
         return self._remember(_pair(row))
+
+    @property
+    def oa_id(self) -> str:
+        return self._oa_id
+
+    def refused(self) -> str | None:
+        """Why Zalo refused the stored refresh token, if it did: the next refresh will fail until a new pair is stored."""
+        with self._engine.connect() as conn:
+            return conn.execute(select(TOKENS.c.refresh_error).where(TOKENS.c.oa_id == self._oa_id)).scalar_one_or_none()
 
     def refresh(self, seen_version: int) -> TokenPair:
         """Rotate the pair unless another worker already rotated it past `seen_version`; returns the current pair.
@@ -212,9 +222,48 @@ class ZaloChannel:
         self._refresh_down: ZaloUnavailable | None = None  # the token endpoint was down in this run: not asked again
         self._oa_url = openapi_url.rstrip("/") + "/v3.0/oa/message/cs"
         self._zns_url = business_url.rstrip("/") + "/message/template"
+        self._template_url = business_url.rstrip("/") + "/template/info/v2"
         self._template_id, self._timeout, self._concurrency, self._transport = zns_template_id, timeout, concurrency, transport
         self._token: TokenPair | None = None
         self._token_lock = asyncio.Lock()
+
+    async def check(self) -> Health:
+        """The token pair (refreshed if it is due, as a send would) and the ZNS template, asked of Zalo; nothing is sent."""
+        if not self._template_id:
+            return Health("chưa cấu hình template ZNS đã duyệt (THIDUA_ZALO_ZNS_TEMPLATE_ID): tin đến số điện thoại không gửi được")
+        try:
+            async with httpx.AsyncClient(timeout=self._timeout, transport=self._transport) as client:
+                template = await self._template(client)
+        except ZaloAuthError as error:
+            return Health(self.mask(f"{error} (thidua notify zalo-token)"))
+        except (ZaloUnavailable, httpx.TransportError, ValueError) as error:
+            return Health(self.mask(f"không hỏi được Zalo: {type(error).__name__}: {error}"))
+        if isinstance(template, str):
+            return Health(template)
+        if refused := await asyncio.to_thread(self._tokens.refused):
+            return Health(self.mask(f"Zalo đã từ chối refresh token, token hiện tại sẽ hết hạn mà không gia hạn được; cấp quyền lại (thidua notify zalo-token): {refused}"))
+        assert self._token is not None
+        expires = self._token.expires_at.astimezone(_LOCAL).strftime("%H:%M %d/%m/%Y")
+        name = one_line(str(template.get("templateName") or ""))
+        return Health(detail=f"OA {self._tokens.oa_id}; access token còn hạn đến {expires}; template ZNS {self._template_id} ({name}) đang hoạt động")
+
+    async def _template(self, client: httpx.AsyncClient) -> dict[str, Any] | str:
+        """The ZNS template's details as Zalo gives them, or what is wrong with it or with the token."""
+        token = await self._access_token()
+        for refreshed in (False, True):
+            response = await client.get(self._template_url, params={"template_id": self._template_id}, headers={"access_token": token})
+            if response.status_code >= 500 or response.status_code == 429:
+                return f"Zalo tạm thời lỗi (HTTP {response.status_code}): kiểm tra lại sau"
+            payload = response.json()
+            code = int(payload.get("error", -1))
+            if code == 0:
+                return _template_problem(self._template_id, dict(payload.get("data") or {}))
+            kind, meaning = classify(code)
+            if kind == ZaloError.token and not refreshed:
+                token = await self._refreshed(token)
+                continue
+            return self.mask(f"Zalo lỗi {code} ({meaning}) với template ZNS {self._template_id}: {payload.get('message', '')}")
+        return "Zalo vẫn từ chối access token vừa được làm mới"
 
     async def deliver(self, messages: Sequence[Outgoing], lease: Lease) -> AsyncIterator[DeliveryResult]:
         """Send `messages` with at most `concurrency` requests in flight; one outcome per message."""
@@ -326,6 +375,19 @@ class ZaloChannel:
         except ZaloUnavailable as down:
             self._refresh_down = down
             raise
+
+
+def _template_problem(template_id: str, data: dict[str, Any]) -> dict[str, Any] | str:
+    """The template's details if thidua can send with it (enabled, with the parameters it fills); else why not."""
+    status = str(data.get("status", ""))
+    if status != "ENABLE":
+        return f"template ZNS {template_id} đang ở trạng thái {status or 'không rõ'}, chưa dùng được để gửi"
+    declared = {str(param.get("name")) for param in data.get("listParams") or []}
+    if declared != set(ZNS_PARAMETERS):
+        missing, extra = sorted(set(ZNS_PARAMETERS) - declared), sorted(declared - set(ZNS_PARAMETERS))
+        return (f"tham số của template ZNS {template_id} không khớp với tin thidua gửi (thiếu: {', '.join(missing) or 'không'}; "
+                f"thừa: {', '.join(extra) or 'không'}); đăng ký template với đúng các tham số {', '.join(ZNS_PARAMETERS)}")  # fmt: skip
+    return data
 
 
 @dataclass

@@ -25,9 +25,10 @@ from dataclasses import asdict, dataclass, field, fields
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, urlsplit
 
 from notifications.devservers import LOOPBACK, RecordingServer, free_port, run_until_stopped
+from notifications.render import ZNS_PARAMETERS
 
 STORE_FILE = "zalo.jsonl"
 _PHONE = re.compile(r"84\d{9}")
@@ -71,6 +72,7 @@ class ZaloServer(RecordingServer):
         self.url = f"http://{LOOPBACK}:{self.port}"
         self.app_secret = app_secret
         self.template_ids = set(template_ids)
+        self.template_parameters: tuple[str, ...] = ZNS_PARAMETERS  # what the approved template declares
         self.faults = Faults()
         self.messages: list[ZaloReceived] = []
         self.refreshes: list[tuple[str, bool]] = []  # (refresh token presented, accepted)
@@ -168,6 +170,8 @@ class ZaloServer(RecordingServer):
             return {"error": -109, "message": "Template ID invalid"}
         if not self.faults.template_approved:
             return {"error": -131, "message": "Template is not approved"}
+        if set(body.get("template_data") or {}) != set(self.template_parameters):
+            return {"error": -112, "message": "Template data invalid"}
         received = ZaloReceived("/message/template", phone, str(body.get("tracking_id", "")), None, str(body["template_id"]), dict(body.get("template_data") or {}), message_id)
         quota = {"dailyQuota": "500", "remainingQuota": "499"}
         return received, {"msg_id": message_id, "sent_time": str(int(time.time() * 1000)), "quota": quota}
@@ -181,6 +185,20 @@ class ZaloServer(RecordingServer):
         key = hashlib.sha256(f"{user_id}\x1f{text}".encode()).hexdigest()[:32]
         received = ZaloReceived("/v3.0/oa/message/cs", f"user:{user_id}", key, text, None, None, message_id)
         return received, {"message_id": message_id, "user_id": user_id}
+
+    def template_info(self, headers: Any, template_id: str) -> tuple[int, dict[str, Any]]:
+        """`GET /template/info/v2`: a ZNS template's details (status ENABLE once approved)."""
+        with self._lock:
+            if headers.get("access_token") not in self._access:
+                return 200, {"error": -124, "message": "Access token is invalid"}
+        if template_id not in self.template_ids:
+            return 200, {"error": -109, "message": "Template ID invalid"}
+        status = "ENABLE" if self.faults.template_approved else "PENDING_REVIEW"
+        params = [{"name": name, "require": True, "type": "STRING", "maxLength": 100, "minLength": 0, "acceptNull": False}
+                  for name in self.template_parameters]  # fmt: skip
+        data = {"templateId": template_id, "templateName": "Nhắc hạn thi đua", "status": status, "listParams": params,
+                "timeout": 7200000, "previewUrl": "", "templateQuality": "HIGH", "templateTag": "2", "price": "200"}  # fmt: skip
+        return 200, {"error": 0, "message": "Success", "data": data}
 
     def control(self, switches: dict[str, Any]) -> None:
         """Set `Faults` fields by name (lists become sets), as `POST /_control` does."""
@@ -231,9 +249,13 @@ def _handler(server: ZaloServer) -> type[BaseHTTPRequestHandler]:
             self.wfile.write(raw)
 
         def do_GET(self) -> None:
-            if self.path == "/_messages":
+            url = urlsplit(self.path)
+            if url.path == "/_messages":
                 with server._lock:
                     return self._reply(200, [asdict(message) for message in server.messages])
+            if url.path == "/template/info/v2":
+                template_id = parse_qs(url.query).get("template_id", [""])[0]
+                return self._reply(*server.template_info(self.headers, template_id))
             self._reply(404, {"error": -404, "message": "Not found"})
 
         def do_POST(self) -> None:
