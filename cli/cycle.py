@@ -10,7 +10,7 @@ import typer
 from cli.errors import checked, option_date
 from thidua.dates import TZ, local_day, parse_date
 from thidua.errors import InputError, InvalidInput
-from thidua.words import DELIVERY, long_date
+from thidua.words import DELIVERY, long_date, result_heading
 
 dossier_app = typer.Typer(no_args_is_help=True, help="Hồ sơ đề nghị khen thưởng và các việc phải nộp.")
 register_app = typer.Typer(no_args_is_help=True, help="Đăng ký thi đua: đơn vị và cá nhân đăng ký.")
@@ -200,7 +200,7 @@ def tick(as_of: Annotated[str | None, typer.Option("--as-of", help="Ngày chạy
         results, problems = exc.results, exc
     for result in results:
         for line in result.get("lines", []):
-            typer.echo(f"{result['plan']} · {result['year']} · {result['flow']}: {line}")
+            typer.echo(f"{result_heading(result)}: {line}")
     if problems:
         typer.echo(str(problems), err=True)
         raise typer.Exit(1)

@@ -24,7 +24,8 @@ from notifications.devservers.smtp_sink import SmtpSink
 from notifications.devservers.zalo_server import ZaloServer
 from thidua.cycle.state import AGENCY
 from thidua.dates import TZ
-from thidua.words import long_date
+from thidua.directory import gone_reason
+from thidua.words import long_date, lower_first, result_heading
 
 PLAN, YEAR, PHASE_PLAN = "loc-ninh-2024-2025", 2025, "dong-thap-2021-2025"
 ALL_DOCS = ("to_trinh", "bien_ban", "bao_cao_thanh_tich")
@@ -157,7 +158,7 @@ def receipts_on(session: Session, day: date, timeline: Timeline) -> None:
         state, labels = receipt.state, {d.code: d.name for d in receipt.occurrence.deliverable.document_list}
         missing = "; ".join(labels[c] for c in state.missing)
         words = "đã đủ" + (" (trễ hạn)" if state.late else "") if state.complete else f"còn thiếu {missing}"
-        timeline.add(day, f"Nhận {receipt.occurrence.name.lower()} của {name}: {words}")
+        timeline.add(day, f"Nhận {lower_first(receipt.occurrence.name)} của {name}: {words}")
     session.commit()
 
 
@@ -180,6 +181,7 @@ def run(out: Path, echo: Callable[[str], None]) -> dict[str, Any]:
         from flows.daily import daily
         from models.db import default_engine, session_scope
         from models.queries.cycle import load_state, set_admin_date
+        from models.queries.units import directory
         from notifications.channels.zalo import bootstrap_token
         from services.plans import find_plan
 
@@ -198,7 +200,7 @@ def run(out: Path, echo: Callable[[str], None]) -> dict[str, Any]:
                     timeline.add(day, f"Quản trị viên đặt ngày công bố Chỉ số CCHC: {long_date(ANNOUNCEMENT)}")
             for result in daily(as_of=day):
                 for line in result["lines"]:
-                    entry = f"[{result['plan']} · {result['flow']}] {line}"
+                    entry = f"[{result_heading(result)}] {line}"
                     if result["flow"] != "guidance" or entry not in awaited:  # guidance awaited: told once
                         timeline.add(day, entry)
                         awaited.add(entry)
@@ -208,22 +210,29 @@ def run(out: Path, echo: Callable[[str], None]) -> dict[str, Any]:
             state = load_state(session, find_plan(PLAN), YEAR, date(2025, 12, 31))
             dossier = state.dossier.key if state.dossier else ""
             counts = outbox_counts(session)
+            units = directory(session, PLAN)
+        gone = [(u, reason) for u in units.values() if (reason := gone_reason(u, units, date(2025, 12, 31), on="cuối năm"))]
+        late = [s.unit for s in state.units if dossier in s.deliveries and s.deliveries[dossier].state.late]
         duplicates = sum(n - 1 for n in Counter(smtp.message_ids()).values() if n > 1)
         duplicates += sum(n - 1 for n in Counter(m.key for m in zalo.messages).values() if n > 1)
         summary = {
             "plan": PLAN,
             "year": YEAR,
             "units": sum(1 for s in state.units if s.unit.code != AGENCY),
+            "units_at_launch": sum(u.exists_on(KEY_DAYS[0]) for u in units.values()),
             "sent": {"email": len(smtp.messages), "zalo": len(zalo.messages)},
             "reminders": counts["reminder"] + counts["deadline_day"],
             "escalations": counts["escalation_head"] + counts["escalation_agency"] + counts["escalation_chairman"],
-            "late_units": sorted(s.unit.code for s in state.units if dossier in s.deliveries and s.deliveries[dossier].state.late),
+            "late_units": sorted(u.code for u in late),
             "duplicates": duplicates,
         }
     outputs = sorted(p for p in (out / "outputs").rglob("*") if p.is_file()) if (out / "outputs").exists() else []
+    merged = "".join(f"; {u.name} ({u.code}) {reason.split(';')[0]}" for u, reason in gone)
     echo(
-        f"\nTổng kết: {summary['units']} đơn vị; đã gửi {summary['sent']['email']} email và {summary['sent']['zalo']} tin Zalo; "
-        f"{summary['reminders']} lượt nhắc, {summary['escalations']} lượt báo cáo; trễ hạn: {', '.join(summary['late_units']) or 'không'}; "
+        f"\nTổng kết: {summary['units']} đơn vị cuối năm ({summary['units_at_launch']} lúc phát động{merged}); "
+        f"đã gửi {summary['sent']['email']} email và {summary['sent']['zalo']} tin Zalo; "
+        f"{summary['reminders']} lượt nhắc, {summary['escalations']} lượt báo cáo; "
+        f"hồ sơ trễ hạn: {', '.join(f'{u.name} ({u.code})' for u in sorted(late, key=lambda u: u.code)) or 'không'}; "
         f"tin trùng: {summary['duplicates']}."
     )
     if outputs:

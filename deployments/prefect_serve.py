@@ -16,7 +16,8 @@ NO_SERVER = (
 )
 
 
-DAILY_DEPLOYMENT = "thidua-daily"  # the dispatcher's deployment, under the flow `dieu-phoi-hang-ngay`
+DAILY_DEPLOYMENT = "thidua-daily"  # the dispatcher's deployment, under the flow "Điều phối hằng ngày"
+ADMIN_TAGS = ["thidua", "quản trị"]
 
 
 def has_server() -> bool:
@@ -35,10 +36,10 @@ def serve_with_prefect(schedule: DailySchedule) -> None:
             tags=["thidua"],
             description="Điều phối hằng ngày: chạy mọi việc đến hạn của các kế hoạch đang hoạt động.",
         ),
-        record_dossier.to_deployment("ghi-nhan-ho-so", tags=["thidua", "quan-tri"]),
-        register_unit.to_deployment("dang-ky-thi-dua", tags=["thidua", "quan-tri"]),
-        set_announcement.to_deployment("ngay-cong-bo-chi-so", tags=["thidua", "quan-tri"]),
-        rerun_step.to_deployment("chay-lai-buoc", tags=["thidua", "quan-tri"]),
-        council_decide.to_deployment("hoi-dong-quyet-dinh", tags=["thidua", "quan-tri"]),
+        record_dossier.to_deployment("ghi-nhan-ho-so", tags=ADMIN_TAGS),
+        register_unit.to_deployment("dang-ky-thi-dua", tags=ADMIN_TAGS),
+        set_announcement.to_deployment("ngay-cong-bo-chi-so", tags=ADMIN_TAGS),
+        rerun_step.to_deployment("chay-lai-buoc", tags=ADMIN_TAGS),
+        council_decide.to_deployment("hoi-dong-quyet-dinh", tags=ADMIN_TAGS),
     ]
     serve(*deployments, pause_on_shutdown=False)

@@ -1,10 +1,11 @@
-"""Administrator actions as flows, so that the Prefect UI shows them as typed forms (date pickers, choices)."""
+"""Administrator actions as flows, so that the Prefect UI shows them as forms in Vietnamese (`flows.forms`)."""
 
-from datetime import date, datetime
 from typing import Any
 
 from prefect import flow
 
+from flows.forms import AnnouncementForm, CouncilForm, ReceiptForm, RegistrationForm, RerunForm, refusals
+from flows.naming import form_run_name
 from flows.registry import run_step
 from models.db import session_scope
 from models.queries.cycle import load_dates, set_admin_date
@@ -16,67 +17,88 @@ from services.runtime import outputs_dir, renderer, today
 from tasks.appraisal import publish_appraisal, write_proposal_files_task
 from tasks.send import send_messages
 from thidua.appraisal.counts import summary_lines
-from thidua.appraisal.model import Action
 from thidua.cycle.decide import CycleFlow, agenda
+from thidua.words import DELIVERY
 
 
-@flow(name="ghi-nhan-ho-so", flow_run_name="{plan} · {year} · nhận {unit}")
-def record_dossier(
-    plan: str, year: int, unit: str, documents: list[str], received_at: datetime | None = None,
-    deliverable: str | None = None, due: str | None = None,
-) -> dict[str, Any]:  # fmt: skip
-    """Ghi nhận tài liệu một đơn vị đã nộp cho một việc phải nộp (mặc định: hồ sơ đề nghị khen thưởng); gửi xác nhận."""
-    with session_scope() as session:
+@flow(name="Ghi nhận hồ sơ", flow_run_name=form_run_name(lambda f: f"nhận tài liệu của {f['don_vi']}"))
+def record_dossier(ho_so: ReceiptForm) -> dict[str, Any]:
+    """Ghi nhận tài liệu một đơn vị đã nộp cho một việc phải nộp (mặc định: hồ sơ đề nghị khen thưởng) và gửi
+    xác nhận cho đơn vị.
+
+    Args:
+        ho_so: kế hoạch, năm, đơn vị, các tài liệu đã nhận
+    """
+    with refusals(), session_scope() as session:
+        plan = cycle_plan(ho_so.ke_hoach, ho_so.nam)
         receipt = record_receipt(
-            session, cycle_plan(plan, year), year, unit, documents, received_at, renderer=renderer(),
-            deliverable=deliverable, due=due,
+            session, plan, ho_so.nam, ho_so.don_vi, ho_so.tai_lieu, ho_so.luc_nhan, renderer=renderer(),
+            deliverable=ho_so.viec_phai_nop, due=ho_so.han,
         )  # fmt: skip
-    sent, alerts = send_messages()
+    sending = send_messages()
     return {
-        "unit": receipt.unit.code, "deliverable": receipt.occurrence.key, "status": receipt.state.status,
-        "missing": list(receipt.state.missing), "sent": sent, "alerts": alerts,
-    }
+        "unit": receipt.unit.code, "deliverable": receipt.occurrence.key, "status": DELIVERY[receipt.state.status],
+        "missing": list(receipt.state.missing), "sent": sending.sent, "problems": sending.problems,
+    }  # fmt: skip
 
 
-@flow(name="dang-ky-thi-dua", flow_run_name="{plan} · {year} · đăng ký {unit}")
-def register_unit(plan: str, year: int, unit: str, people: list[str] | None = None) -> dict[str, Any]:
-    """Ghi nhận đơn vị đăng ký thi đua, cùng các cá nhân (mỗi dòng "Họ Tên:Chức vụ")."""
-    named = [(name.strip(), position.strip()) for name, _, position in (p.partition(":") for p in people or [])]
-    with session_scope() as session:
-        added = record_registration(session, cycle_plan(plan, year), year, unit, named)
-    return {"unit": unit, "registered": True, "people_added": added}
+@flow(name="Đăng ký thi đua", flow_run_name=form_run_name(lambda f: f"đăng ký của {f['don_vi']}"))
+def register_unit(dang_ky: RegistrationForm) -> dict[str, Any]:
+    """Ghi nhận một đơn vị đăng ký thi đua, cùng các cá nhân đăng ký.
+
+    Args:
+        dang_ky: kế hoạch, năm, đơn vị và các cá nhân (mỗi dòng "Họ và tên: Chức vụ")
+    """
+    named = [(name.strip(), position.strip()) for name, _, position in (p.partition(":") for p in dang_ky.ca_nhan)]
+    with refusals(), session_scope() as session:
+        added = record_registration(session, cycle_plan(dang_ky.ke_hoach, dang_ky.nam), dang_ky.nam, dang_ky.don_vi, named)
+    return {"unit": dang_ky.don_vi, "registered": True, "people_added": added}
 
 
-@flow(name="dat-ngay-cong-bo", flow_run_name="{plan} · {year} · ngày công bố Chỉ số CCHC")
-def set_announcement(plan: str, year: int, announcement: date) -> dict[str, Any]:
-    """Đặt ngày Hội nghị công bố Chỉ số CCHC; hạn thẩm định được tính lại từ ngày này."""
-    with session_scope() as session:
-        set_admin_date(session, cycle_plan(plan, year), year, "par_announcement", announcement)
-    return {"plan": plan, "year": year, "par_announcement": announcement.isoformat()}
+@flow(name="Đặt ngày công bố Chỉ số CCHC", flow_run_name=form_run_name(lambda f: "ngày công bố Chỉ số CCHC"))
+def set_announcement(cong_bo: AnnouncementForm) -> dict[str, Any]:
+    """Đặt ngày Hội nghị công bố Chỉ số CCHC; hạn thẩm định được tính lại từ ngày này.
+
+    Args:
+        cong_bo: kế hoạch, năm và ngày công bố
+    """
+    with refusals(), session_scope() as session:
+        set_admin_date(session, cycle_plan(cong_bo.ke_hoach, cong_bo.nam), cong_bo.nam, "par_announcement", cong_bo.ngay)
+    return {"plan": cong_bo.ke_hoach, "year": cong_bo.nam, "par_announcement": cong_bo.ngay.isoformat()}
 
 
-@flow(name="chay-lai-buoc", flow_run_name="{plan} · {year} · chạy lại {step}")
-def rerun_step(plan: str, year: int, step: CycleFlow, as_of: date | None = None) -> list[dict[str, Any]]:
-    """Chạy lại một luồng của chu kỳ: các bước gửi đến hạn trong ngày, hoặc thẩm định/tổng kết/sơ kết; không gửi lại tin đã gửi."""
-    day = as_of or today()
+@flow(name="Chạy lại một bước", flow_run_name=form_run_name(lambda f: f"chạy lại: {str(f['buoc']).lower()}"))
+def rerun_step(chay_lai: RerunForm) -> list[dict[str, Any]]:
+    """Chạy lại một bước của chu kỳ: các tin nhắc đến hạn trong ngày, hoặc thẩm định, tổng kết, sơ kết; không gửi
+    lại tin đã gửi.
+
+    Args:
+        chay_lai: kế hoạch, năm, bước và ngày
+    """
+    day, step = chay_lai.ngay or today(), chay_lai.buoc.flow
     keys = [step.value]
     if step is CycleFlow.notify:
-        with session_scope() as session:
-            keys = [d.key for d in agenda(load_dates(session, cycle_plan(plan, year), year, day)).due if d.flow is step]
-    return [run_step(step, plan, year, key, day) for key in keys]
+        with refusals(), session_scope() as session:
+            plan = cycle_plan(chay_lai.ke_hoach, chay_lai.nam)
+            keys = [d.key for d in agenda(load_dates(session, plan, chay_lai.nam, day)).due if d.flow is step]
+    return [run_step(step, chay_lai.ke_hoach, chay_lai.nam, key, day) for key in keys]
 
 
-@flow(name="hoi-dong-quyet-dinh", flow_run_name="{plan} · {year} · Hội đồng quyết định ({action})")
-def council_decide(
-    plan: str, year: int, action: Action, award: str, nominees: list[str], reason: str, by: str
-) -> dict[str, Any]:
-    """Ghi quyết định của Hội đồng Thi đua - Khen thưởng: chọn khi đồng hạng (choose), bổ sung (add) hoặc rút (withdraw)
-    đối tượng của một hình thức khen thưởng, kèm lý do. Đối tượng: mã đơn vị (tập thể) hoặc mã đơn vị:Họ tên (cá nhân).
-    Danh sách cuối cùng, tờ trình, quyết định và giấy khen được lập lại."""
-    with session_scope() as session:
+@flow(name="Hội đồng quyết định", flow_run_name=form_run_name(lambda f: f"Hội đồng: {str(f['quyet_dinh']).lower()}"))
+def council_decide(quyet_dinh: CouncilForm) -> dict[str, Any]:
+    """Ghi quyết định của Hội đồng Thi đua - Khen thưởng (chọn khi đồng hạng, bổ sung hoặc rút đối tượng), kèm lý do;
+    danh sách cuối cùng, tờ trình, quyết định và giấy khen được lập lại.
+
+    Args:
+        quyet_dinh: kế hoạch, năm, quyết định, hình thức khen thưởng, đối tượng, lý do và người ghi nhận
+    """
+    form = quyet_dinh
+    with refusals(), session_scope() as session:
+        plan = cycle_plan(form.ke_hoach, form.nam)
         result = record_decision(
-            session, cycle_plan(plan, year), year, action, award, nominees, reason, by, utcnow(), "(biểu mẫu Prefect)"
-        )
+            session, plan, form.nam, form.quyet_dinh.action, form.hinh_thuc, form.doi_tuong, form.ly_do, form.nguoi_ghi,
+            utcnow(), "(biểu mẫu Prefect)",
+        )  # fmt: skip
     publish_appraisal(result)
-    files = write_proposal_files_task(result, outputs_dir(plan, year))
-    return {"plan": plan, "year": year, "final": result.final, "summary": summary_lines(result), "files": [p.name for p in files]}
+    files = write_proposal_files_task(result, outputs_dir(form.ke_hoach, form.nam))
+    return {"plan": form.ke_hoach, "year": form.nam, "final": result.final, "summary": summary_lines(result), "files": [p.name for p in files]}

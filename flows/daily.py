@@ -12,7 +12,7 @@ from services.plans import plan_file_errors
 from services.runtime import today
 from tasks.dispatch import record_dispatch_done, what_is_due
 from tasks.send import alert_administrator, send_messages
-from thidua.words import ddmmyyyy, long_date
+from thidua.words import ddmmyyyy, long_date, result_heading
 
 WHAT_TO_DO = (
     "Việc cần làm: kiểm tra cấu hình kênh gửi (thidua notify test --channel …), xem tin đang chờ sau lỗi "
@@ -32,11 +32,12 @@ class DispatchProblems(Exception):
 
 def _run_name() -> str:
     as_of = flow_run.parameters.get("as_of")
-    return f"điều phối hằng ngày · {as_of or today()}"
+    day = date.fromisoformat(str(as_of)) if as_of else today()
+    return f"Điều phối ngày {long_date(day)}"
 
 
 def _publish(day: date, results: list[dict[str, Any]]) -> None:
-    lines = [f"- **{r['plan']} · {r['year']} · {r['flow']}**: {line}" for r in results for line in r["lines"]]
+    lines = [f"- **{result_heading(r)}**: {line}" for r in results for line in r["lines"]]
     create_markdown_artifact(
         f"# Điều phối ngày {long_date(day)}\n\n" + ("\n".join(lines) or "Không có việc đến hạn."),
         key="dieu-phoi-hang-ngay",
@@ -44,18 +45,21 @@ def _publish(day: date, results: list[dict[str, Any]]) -> None:
     )
 
 
-@flow(name="dieu-phoi-hang-ngay", flow_run_name=_run_name)
+@flow(name="Điều phối hằng ngày", flow_run_name=_run_name)
 def daily(as_of: date | None = None) -> list[dict[str, Any]]:
     """Chạy mọi việc đến hạn trong ngày của các kế hoạch đang hoạt động; gửi lại tin nhắn đến lượt thử lại.
 
     Gửi thông báo gặp sự cố (kênh dừng, tin bị từ chối hoặc lỗi): sau khi làm xong mọi việc, báo cơ quan
     thường trực qua kênh còn dùng được và kết thúc ở trạng thái Failed.
+
+    Args:
+        as_of: chạy như vào ngày này (để trống: hôm nay)
     """
     day = as_of or today()
     results = []
     todo = what_is_due(day)
     for due in todo.runs:
-        with tags(due.plan, str(due.year), due.flow.value):
+        with tags(due.plan, str(due.year), due.flow.tag):
             results.append(run_step(due.flow, due.plan, due.year, due.step, day))
     sending = send_messages(day)  # confirmations, retries and deferred messages whose time has come
     if sum(sending.sent.values()) or sending.problems:

@@ -35,16 +35,6 @@ def one_line(value: str) -> str:
     return " ".join(_CONTROL.sub(" ", value).split())
 
 
-def upper_first(value: str) -> str:
-    """`value` with its first letter capitalised and the rest unchanged (Jinja's `capitalize` lowercases the rest)."""
-    return value[:1].upper() + value[1:]
-
-
-def lower_first(value: str) -> str:
-    """`value` with its first letter in lower case, to sit inside a sentence (`Hồ sơ …` → `hồ sơ …`)."""
-    return value[:1].lower() + value[1:]
-
-
 def _template_vars(ctx: MessageContext) -> dict[str, Any]:
     """The names templates see: every text field on one line, dates as `date` objects."""
     clean = lambda items: tuple(one_line(item) for item in items)  # noqa: E731
@@ -77,7 +67,7 @@ ZNS_PARAMETERS = ("recipient_name", "unit_name", "plan", "milestone", "deadline"
 
 def template_data(ctx: MessageContext) -> dict[str, str]:
     """ZNS `template_data` (parameter name → value) for the approved reminder template."""
-    missing = ", ".join(ctx.missing_documents) or f"toàn bộ {lower_first(ctx.deliverable)}"
+    missing = ", ".join(ctx.missing_documents) or f"toàn bộ {vi.lower_first(ctx.deliverable)}"
     data = {
         "recipient_name": ctx.recipient_name,
         "unit_name": ctx.unit_name,
@@ -113,7 +103,7 @@ class Renderer:
             lstrip_blocks=True,
             keep_trailing_newline=False,
         )
-        env.filters.update(long_date=vi.long_date, ddmmyyyy=vi.ddmmyyyy, upper_first=upper_first, lower_first=lower_first)
+        env.filters.update(long_date=vi.long_date, ddmmyyyy=vi.ddmmyyyy, upper_first=vi.upper_first, lower_first=vi.lower_first)
         return env
 
     def render(self, ctx: MessageContext) -> Rendered:

@@ -44,10 +44,10 @@ def record_receipt(
     occurrence = find_occurrence(cycle, deliverable, due)
     if occurrence.deliverable.kind is DeliverableKind.registration:
         raise InvalidInput([InputError(plan.code, "--deliverable", occurrence.deliverable.code, "đăng ký thi đua ghi bằng lệnh register")])
-    unit = agency_unit(plan) if unit_code == AGENCY else directory(session, plan.code).get(unit_code)
-    if errors := receipt_errors(plan, year, occurrence, unit_code, unit, documents, nominees, at):
+    units = directory(session, plan.code)
+    if errors := receipt_errors(plan, year, occurrence, unit_code, units, documents, nominees, at):
         raise InvalidInput(errors)
-    assert unit is not None
+    unit = agency_unit(plan) if unit_code == AGENCY else units[unit_code]
     record = save_submission(session, plan, year, occurrence, unit_code, documents, at, nominees)
     state = delivery_state(occurrence.deliverable, record.documents, record.nominee_kinds, occurrence.deadline, at)
     confirmations = 0
@@ -65,8 +65,7 @@ def record_registration(
     if registration is None:
         raise InvalidInput([InputError(plan.code, "register", unit_code, "kế hoạch không có việc đăng ký thi đua")])
     occurrence = find_occurrence(load_dates(session, plan, year, local_day(at)), registration.code, None)
-    unit = directory(session, plan.code).get(unit_code)
-    errors = receipt_errors(plan, year, occurrence, unit_code, unit, (), (), at)
+    errors = receipt_errors(plan, year, occurrence, unit_code, directory(session, plan.code), (), (), at)
     errors += [InputError(plan.code, "--person", f"{n}:{p}", "họ tên không được để trống") for n, p in people if not n.strip()]
     if errors:
         raise InvalidInput(errors)

@@ -6,8 +6,12 @@ from prefect import task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 
+from models.db import session_scope
+from models.queries.messages import message_counts
+from thidua.cycle.overview import overview_markdown
 from thidua.cycle.state import CycleState
 from thidua.cycle.status import status_rows, summary_markdown
+from thidua.cycle.titles import cycle_title
 
 TABLE_ROWS = 1000  # a larger status table is cut to the units that need attention (the CLI has them all)
 
@@ -19,7 +23,7 @@ def artifact_key(*parts: object) -> str:
 
 @task(name="công bố trạng thái", cache_policy=NO_CACHE)
 def publish_status(state: CycleState, lines: list[str]) -> None:
-    """Per-unit table and Vietnamese summary under stable keys per plan and year."""
+    """The per-unit table and the summary under stable keys per plan and year, and the plan's overview."""
     plan_code, year = state.plan.code, state.year
     rows, description = status_rows(state), f"Việc phải nộp của từng đơn vị — {plan_code} · {year}"
     if len(rows) > TABLE_ROWS:
@@ -33,5 +37,12 @@ def publish_status(state: CycleState, lines: list[str]) -> None:
     create_markdown_artifact(
         summary_markdown(state, lines),
         key=artifact_key("tom-tat", plan_code, year),
-        description=f"Tóm tắt — {plan_code} · {year}",
+        description=f"Tóm tắt {cycle_title(state.plan, year)}: việc tiếp theo, các mốc, việc phải nộp",
+    )
+    with session_scope() as session:
+        messages = message_counts(session, plan_code, year)
+    create_markdown_artifact(
+        overview_markdown(state, messages),
+        key=artifact_key("tong-quan", plan_code),
+        description=f"Tổng quan {cycle_title(state.plan, year)}: nộp đúng hạn, đơn vị còn nợ theo nhóm, tin nhắn",
     )

@@ -36,7 +36,7 @@ def run_name(parameters: Mapping[str, Any]) -> str:
     return f"gửi thông báo: {', '.join(channels)}" if channels else "gửi thông báo"
 
 
-@task(name="gui-thong-bao", task_run_name=run_name, retries=0)
+@task(name="gửi thông báo", task_run_name=run_name, retries=0)
 def send_notifications(
     channels: list[str] | None = None, batch_size: int = 500, database_url: str | None = None, now: datetime | None = None
 ) -> SendReport:

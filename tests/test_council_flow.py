@@ -1,4 +1,4 @@
-"""The council's Prefect form (`hoi-dong-quyet-dinh`): what only a Prefect run can show — the decision recorded
+"""The council's Prefect form (deployment `hoi-dong-quyet-dinh`): what only a Prefect run can show — the decision recorded
 from the form, the files rewritten, and a refused decision failing the run with its reason."""
 
 from collections.abc import Callable
@@ -21,15 +21,19 @@ def test_the_council_form_records_the_choice_and_drafts_the_decision(
     sqlite_engine: Engine, point_app: Callable[..., None], prefect_harness: None, tmp_path: Path
 ) -> None:
     from flows.admin import council_decide
-    from thidua.appraisal.model import Action
+    from flows.forms import CouncilForm, Decision
+
+    def form(nominee: str) -> CouncilForm:
+        return CouncilForm(ke_hoach=LOC_NINH.code, nam=2024, quyet_dinh=Decision.choose, hinh_thuc="giay_khen", doi_tuong=[nominee],
+                           ly_do=REASON, nguoi_ghi=BY)  # fmt: skip
 
     point_app(sqlite_engine, THIDUA_PLANS_DIR=str(PLANS), THIDUA_DATA_DIR=str(tmp_path))
     with session_scope(sqlite_engine) as session:
         seed(session)
         appraise_cycle(session, LOC_NINH, 2024, datetime(2024, 12, 15, 5, tzinfo=UTC))
-    refused = council_decide(LOC_NINH.code, 2024, Action.choose, "giay_khen", ["u1"], REASON, BY, return_state=True)
+    refused = council_decide(form("u1"), return_state=True)
     assert refused.is_failed() and "u1 không cùng thuộc một trường hợp đồng hạng" in str(refused.message)
-    done = council_decide(LOC_NINH.code, 2024, Action.choose, "giay_khen", ["u7"], REASON, BY)
+    done = council_decide(form("u7"))
     assert done["final"] and "Giấy khen của Chủ tịch UBND huyện: 6 tập thể" in done["summary"]
     assert done["files"] == [
         "de-nghi-khen-thuong-loc-ninh-2024-2025-2024.xlsx", "to-trinh-loc-ninh-2024-2025-2024.docx",

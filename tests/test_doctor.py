@@ -226,7 +226,7 @@ def test_a_prefect_server_without_the_daily_schedule_served_is_caught(prefect_ha
     from flows.daily import daily
 
     [missing] = check_prefect().problems
-    assert "chưa có lịch điều phối hằng ngày (dieu-phoi-hang-ngay/thidua-daily)" in missing
+    assert "chưa có lịch điều phối hằng ngày (Điều phối hằng ngày/thidua-daily)" in missing
     daily.to_deployment(DAILY_DEPLOYMENT).apply()
     [unserved] = check_prefect().problems  # registered, but no `thidua serve` process polls it
     assert "không có tiến trình nào chạy lịch điều phối hằng ngày" in unserved

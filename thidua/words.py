@@ -155,6 +155,24 @@ FLOW = {
     "phase_summary": "sơ kết giai đoạn",
 }
 
+RESULT = {  # what a line of the daily summary is about (also the Prefect tag of a cycle flow's runs)
+    "notify": "nhắc hạn",
+    "appraisal": "thẩm định",
+    "annual_review": "tổng kết năm",
+    "phase_summary": "sơ kết giai đoạn",
+    "outbox": "hộp thư đi",
+    "guidance": "chờ hướng dẫn",
+    "plans": "tệp kế hoạch",
+}
+
+
+def result_heading(result: dict[str, object]) -> str:
+    """`Lộc Ninh 2025 · nhắc hạn`, or `loc-ninh-2024-2025 · 2025 · nhắc hạn` without a plan name, for a flow's result."""
+    what = RESULT.get(str(result["flow"]), str(result["flow"]))
+    name = result.get("title") or f"{result['plan']} · {result['year']}"
+    return f"{name} · {what}"
+
+
 OUTBOX_STATUS = {
     "pending": "chờ gửi",
     "sending": "đang gửi",
@@ -192,3 +210,13 @@ ESCALATION_STEP = {
     "standing_agency": "báo cơ quan thường trực",
     "chairman": "báo cáo Chủ tịch",
 }
+
+
+def upper_first(value: str) -> str:
+    """`value` with its first letter capitalised and the rest unchanged (Jinja's `capitalize` lowercases the rest)."""
+    return value[:1].upper() + value[1:]
+
+
+def lower_first(value: str) -> str:
+    """`value` with its first letter in lower case, to sit inside a sentence (`Hồ sơ …` → `hồ sơ …`)."""
+    return value[:1].lower() + value[1:]

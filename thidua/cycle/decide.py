@@ -17,7 +17,7 @@ from thidua.cycle.drafts import Draft, aggregate_drafts, launch_drafts, unit_dra
 from thidua.cycle.ladder import STALE_AFTER, Step, due_on, is_sending_day, ladder
 from thidua.cycle.state import AGENCY, CycleDates, CycleState, Event, Occurrence, UnitStatus, step_key, with_events
 from thidua.plan.milestones import ScheduledMilestone
-from thidua.words import FLOW, MESSAGE, ddmmyyyy
+from thidua.words import FLOW, MESSAGE, RESULT, ddmmyyyy
 
 ONE_OFF_GRACE = timedelta(days=30)  # an appraisal or review missed while the service was down still runs
 
@@ -33,6 +33,11 @@ class CycleFlow(StrEnum):
     @property
     def label(self) -> str:
         return FLOW[self]
+
+    @property
+    def tag(self) -> str:
+        """The Prefect tag of its runs: `nhắc hạn`, `thẩm định`, `tổng kết năm`, `sơ kết giai đoạn`."""
+        return RESULT[self]
 
 
 ONE_OFF = {  # flow -> the milestone whose day runs it once a year

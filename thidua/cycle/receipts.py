@@ -1,7 +1,8 @@
 """What makes a receipt acceptable: the occurrence it is for, the owner, the documents and nominees."""
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
+from difflib import get_close_matches
 
 from thidua.cycle.state import AGENCY, CycleDates, Occurrence
 from thidua.dates import local_day
@@ -27,12 +28,30 @@ def find_occurrence(cycle: CycleDates, deliverable: str | None, due: str | None)
     raise InvalidInput([InputError(plan.code, "--due", due or "", f"{reason} (có: {choices})")])
 
 
-def _owner_errors(plan: Plan, occurrence: Occurrence, unit_code: str, unit: Unit | None, at: datetime) -> list[InputError]:
+SHOWN = 8  # units a "did you mean" lists
+
+
+def unknown_unit(plan: Plan, code: str, units: Mapping[str, Unit]) -> str:
+    """Why `code` is refused, with the units meant most likely (all of them in a small directory)."""
+    if not units:
+        return f"kế hoạch chưa có danh mục đơn vị (thidua units import … --plan {plan.code})"
+    labels = {c: f"{c} ({u.name})" for c, u in sorted(units.items())}
+    wanted = code.casefold()
+    by_name = [c for c, u in units.items() if wanted and (wanted in u.name.casefold() or wanted in c)]
+    close = by_name + [c for c in get_close_matches(code, list(units), n=SHOWN, cutoff=0.6) if c not in by_name]
+    if len(units) <= SHOWN:
+        return f"không có đơn vị này trong danh mục của kế hoạch (có: {', '.join(labels.values())})"
+    hint = f"gần giống: {', '.join(labels[c] for c in close[:SHOWN])}; " if close else ""
+    return f"không có đơn vị này trong danh mục của kế hoạch ({hint}xem tất cả: thidua units list --plan {plan.code})"
+
+
+def _owner_errors(plan: Plan, occurrence: Occurrence, unit_code: str, units: Mapping[str, Unit], at: datetime) -> list[InputError]:
     if occurrence.deliverable.owner is Owner.standing_agency:
         ok = unit_code == AGENCY
         return [] if ok else [InputError(plan.code, "--unit", unit_code, f"việc này do cơ quan thường trực nộp: ghi --unit {AGENCY}")]
+    unit = units.get(unit_code)
     if unit is None:
-        return [InputError(plan.code, "--unit", unit_code, "không có đơn vị này trong danh bạ của kế hoạch")]
+        return [InputError(plan.code, "--unit", unit_code, unknown_unit(plan, unit_code, units))]
     if not unit.exists_on(local_day(at)):
         successor = f"; đã sáp nhập vào {unit.merged_into}" if unit.merged_into else ""
         return [InputError(plan.code, "--unit", unit_code, f"đơn vị không còn tồn tại vào ngày nhận{successor}")]
@@ -42,11 +61,12 @@ def _owner_errors(plan: Plan, occurrence: Occurrence, unit_code: str, unit: Unit
 
 
 def receipt_errors(
-    plan: Plan, year: int, occurrence: Occurrence, unit_code: str, unit: Unit | None, documents: Sequence[str],
+    plan: Plan, year: int, occurrence: Occurrence, unit_code: str, units: Mapping[str, Unit], documents: Sequence[str],
     nominees: Sequence[tuple[str, str]], at: datetime,
 ) -> list[InputError]:  # fmt: skip
-    """Every reason the receipt cannot be recorded: owner, documents, nominees, year."""
-    errors = _owner_errors(plan, occurrence, unit_code, unit, at)
+    """Every reason the receipt of `unit_code` (one of the plan's `units`, or the standing agency) cannot be
+    recorded: owner, documents, nominees, year."""
+    errors = _owner_errors(plan, occurrence, unit_code, units, at)
     known = {d.code for d in occurrence.deliverable.document_list}
     listed = ", ".join(sorted(known)) or "không có tài liệu nào"
     errors += [

@@ -58,8 +58,12 @@ class Occurrence:
 
     @property
     def name(self) -> str:
-        """The deliverable's name, with the deadline's label when it recurs (`… — báo cáo quý III`)."""
-        return self.deliverable.name if len(self.deliverable.due) == 1 else f"{self.deliverable.name} — {self.milestone.label}"
+        return occurrence_name(self.deliverable, self.milestone.label)
+
+
+def occurrence_name(deliverable: Deliverable, deadline_label: str) -> str:
+    """The deliverable's name, with the deadline's label when it recurs (`… — báo cáo quý III`)."""
+    return deliverable.name if len(deliverable.due) == 1 else f"{deliverable.name} — {deadline_label}"
 
 
 def occurrences(plan: Plan, milestones: Mapping[str, ScheduledMilestone]) -> list[Occurrence]:

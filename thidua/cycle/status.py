@@ -1,14 +1,17 @@
 """Where a cycle stands: per owner and per thing owed, as rows (Prefect table artifact, CLI), JSON and a summary."""
 
-from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
+from thidua.cycle.outlook import STANDING_WORDS, Action, next_actions, timeline
 from thidua.cycle.state import CycleDates, CycleState, Delivery, Occurrence, UnitStatus
+from thidua.cycle.titles import cycle_title
 from thidua.dates import local_day
 from thidua.words import DELIVERY as DELIVERY_WORDS
 from thidua.words import ESCALATION_LEVEL as LEVEL_WORDS
 from thidua.words import ddmmyyyy, long_date, step_words
+
+NEXT_SHOWN = 4  # further actions listed under the next one
 
 
 def _timeliness(delivery: Delivery) -> str:
@@ -57,7 +60,8 @@ def status_record(state: CycleState, status: UnitStatus) -> dict[str, Any]:
 
 
 def status_rows(state: CycleState) -> list[dict[str, str]]:
-    """One row per owner and occurrence owed, in deadline order, key columns first (Vietnamese headers)."""
+    """One row per owner and occurrence owed, in deadline order (Vietnamese headers). What the administrator
+    scans for comes first (unit, what, state, on time, escalation, last reminder), so it fits on one screen."""
     groups = state.plan.group_names
     rows = []
     order = {o.key: i for i, o in enumerate(sorted(state.occurrences, key=lambda o: (o.deadline is None, o.deadline)))}
@@ -67,29 +71,17 @@ def status_rows(state: CycleState) -> list[dict[str, str]]:
             rows.append((order[occurrence.key], status.unit.name, {
                 "Đơn vị": status.unit.name,
                 "Việc phải nộp": occurrence.name,
-                "Hạn": ddmmyyyy(occurrence.deadline) if occurrence.deadline else "chưa xác định",
                 "Trạng thái": DELIVERY_WORDS[st.status],
                 "Thời hạn": _timeliness(delivery),
-                "Còn thiếu": "; ".join(_missing(delivery)) if st.status == "partial" else "",
-                "Nhắc gần nhất": f"{ddmmyyyy(reminder[0])} ({step_words(reminder[1])})" if reminder else "",
                 "Mức báo cáo": LEVEL_WORDS[delivery.escalation_level],
+                "Nhắc gần nhất": f"{ddmmyyyy(reminder[0])} ({step_words(reminder[1])})" if reminder else "",
+                "Hạn": ddmmyyyy(occurrence.deadline) if occurrence.deadline else "chưa xác định",
+                "Còn thiếu": "; ".join(_missing(delivery)) if st.status == "partial" else "",
                 "Nộp đủ ngày": ddmmyyyy(local_day(st.completed_at)) if st.completed_at else "",
                 "Nhóm": groups.get(status.unit.group, status.unit.group),
                 "Mã": status.unit.code,
             }))  # fmt: skip
     return [row for _, _, row in sorted(rows, key=lambda r: (r[0], r[1]))]
-
-
-def _counts(state: CycleState, occurrence: Occurrence) -> str:
-    deliveries = [s.deliveries[occurrence.key] for s in state.units if occurrence.key in s.deliveries]
-    counts = Counter(d.state.status for d in deliveries)
-    when = f"hạn {long_date(occurrence.deadline)}" if occurrence.deadline else "chưa có hạn"
-    line = (
-        f"{occurrence.name} ({when}): {counts['complete']} đã đủ, {counts['partial']} còn thiếu, "
-        f"{counts['not_started']} chưa nộp (trên {len(deliveries)} đơn vị)."
-    )
-    late = [s.unit.name for s in state.units if occurrence.key in s.deliveries and s.deliveries[occurrence.key].state.late]
-    return line + (f" Trễ hạn: {', '.join(late)}." if late else "")
 
 
 def deliverables_json(occurrences: Sequence[Occurrence]) -> list[dict[str, Any]]:
@@ -119,24 +111,27 @@ def awaited_guidance(cycle: CycleDates) -> list[str]:
 
 
 def summary_markdown(state: CycleState, lines: Sequence[str] = ()) -> str:
-    """A short Vietnamese summary: the day, the milestones, each thing owed, guidance awaited, what this run did."""
-    out = [
-        f"# {state.plan.code} · {state.year}",
-        f"**{state.plan.title}**",
-        "",
-        f"Ngày xét: {long_date(state.as_of)}",
-        "",
-        "| Mốc | Ngày | Trạng thái |",
-        "|---|---|---|",
-        *(
-            f"| {m.label} | {long_date(m.date) if m.date else 'chưa xác định'} | {'đã lên lịch' if m.status == 'scheduled' else 'chờ'} |"
-            for m in state.milestones.values()
-        ),
-        "",
-        *(f"- {_counts(state, o)}" for o in state.occurrences if o.chased),
+    """The cycle at a glance, in Vietnamese: what happens next on top, then every milestone and deadline in date
+    order with where it stands, the guidance awaited, and what this run did."""
+    actions = next_actions(state)
+    out = [f"# {cycle_title(state.plan, state.year)} · {state.plan.code}", f"**{state.plan.title}**", "", f"Ngày xét: {long_date(state.as_of)}", ""]
+    if actions:
+        first, *more = actions
+        out.append(f"**Việc tiếp theo:** {_action(first)}")
+        out += [f"- sau đó: {_action(a)}" for a in more[:NEXT_SHOWN]]
+    else:
+        out.append("**Việc tiếp theo:** không còn việc nào của chu kỳ này.")
+    out += ["", "## Các mốc và việc phải nộp", "", "| Ngày | Mốc, việc phải nộp | Tình trạng | Ghi chú |", "|---|---|---|---|"]
+    out += [
+        f"| {long_date(line.day) if line.day else 'chưa xác định'} | {line.what} | {STANDING_WORDS[line.standing]} | {line.note} |"
+        for line in timeline(state)
     ]
     if awaited := awaited_guidance(state):
         out += ["", "## Chờ hướng dẫn", *(f"- {line}" for line in awaited)]
     if lines:
         out += ["", "## Lần chạy này", *(f"- {line}" for line in lines)]
     return "\n".join(out)
+
+
+def _action(action: Action) -> str:
+    return f"{long_date(action.day)} — {action.what}" if action.day else action.what

@@ -431,6 +431,7 @@ class CalendarChanges(Strict):
 class Plan(Strict):
     code: Code
     title: str
+    short_name: Annotated[str, Field(min_length=1, max_length=40)] | None = None  # runs are named by it ("Lộc Ninh")
     issuer: str
     number: str | None = None
     issued_on: PlanDate | None = None
@@ -449,6 +450,11 @@ class Plan(Strict):
     paperwork: Paperwork = Paperwork()
     channels: Annotated[list[ChannelName], Field(min_length=1)] = ["email", "zalo"]
     calendar: CalendarChanges = CalendarChanges()
+
+    @property
+    def display_name(self) -> str:
+        """How run names and summaries name the plan: its short name, else its code."""
+        return self.short_name or self.code
 
     @property
     def group_names(self) -> dict[str, str]:
