@@ -64,6 +64,7 @@ def appraise(
     from models.db import session_scope
     from models.queries.appraisal import appraise_cycle
     from services.plans import cycle_plan
+    from thidua.appraisal.counts import facts_warning
     from thidua.appraisal.export import result_json
 
     def action() -> AppraisalResult:
@@ -78,8 +79,10 @@ def appraise(
         raise typer.Exit(2)
     if as_json:
         typer.echo(json.dumps(result_json(result), ensure_ascii=False, indent=2))
+        if warning := facts_warning(result):
+            typer.echo(warning, err=True)
     else:
-        _print_result(result)
+        _print_result(result)  # the warning among the summary lines
     if out is not None:
         from documents.appraisal_files import write_appraisal_files
 

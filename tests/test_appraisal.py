@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 from imports.plans import load_plan
+from thidua.appraisal.counts import facts_warning, summary_lines
 from thidua.appraisal.engine import appraise
 from thidua.appraisal.model import AppraisalResult, Deadline, Facts, Outcome, Person, UnitInput
 from thidua.cycle.state import DeliveryState
@@ -204,3 +205,16 @@ def test_the_prefect_side_publishes_only_inside_a_run_under_valid_keys(loc_ninh:
     assert artifact_key("appraisal", "loc-ninh-2024-2025", 2025) == "appraisal-loc-ninh-2024-2025-2025"
     assert artifact_key("Xếp hạng", "can_tho", 2019) == "x-p-h-ng-can-tho-2019"
     publish_appraisal(loc_ninh)  # outside a flow run: a no-op, no Prefect server needed
+
+
+def test_a_cycle_without_facts_warns_and_says_how_to_import_them() -> None:
+    loc_ninh = plan("loc-ninh-2024-2025")
+    merged = unit("m", "ubnd-xa", None, gone="đã sáp nhập")
+    none = appraise(loc_ninh, 2025, AS_OF, DEADLINE, [unit("a", "ubnd-xa", None), unit("b", "ubnd-xa", None), merged])
+    warning = facts_warning(none)
+    assert warning is not None and warning.startswith("Cảnh báo: chưa nhập số liệu năm 2025 của đơn vị nào")
+    assert "thidua scores import <tệp> --plan loc-ninh-2024-2025 --year 2025" in warning and warning in summary_lines(none)
+    some = appraise(loc_ninh, 2025, AS_OF, DEADLINE, [unit("a", "ubnd-xa", 95.0), unit("b", "ubnd-xa", None), merged])
+    assert facts_warning(some) == "Cảnh báo: 1/2 đơn vị chưa có số liệu năm 2025; nhập bằng thidua scores import <tệp> --plan loc-ninh-2024-2025 --year 2025."
+    full = appraise(loc_ninh, 2025, AS_OF, DEADLINE, [unit("a", "ubnd-xa", 95.0), merged])
+    assert facts_warning(full) is None

@@ -58,10 +58,25 @@ def kinds_words(result: AppraisalResult, lines: Sequence[AwardLine] = ()) -> str
     return ", ".join(NOMINEE[k] for k in NomineeKind if k in present)
 
 
+def facts_warning(result: AppraisalResult) -> str | None:
+    """A warning when units have no facts for the year (`thidua scores import`): all of them, or how many."""
+    units = {c.unit.code: c.unit for c in result.candidates if c.unit.gone is None}
+    without = [u for u in units.values() if u.facts is None]
+    command = f"thidua scores import <tệp> --plan {result.plan.code} --year {result.year}"
+    if units and len(without) == len(units):
+        return (f"Cảnh báo: chưa nhập số liệu năm {result.year} của đơn vị nào (Chỉ số CCHC, sáng kiến, kỷ luật…), nên không ai được "
+                f"đề nghị; nhập bằng {command} (tệp mẫu: examples/chi-so-loc-ninh-2025.csv), rồi thẩm định lại.")  # fmt: skip
+    if without:
+        return f"Cảnh báo: {len(without)}/{len(units)} đơn vị chưa có số liệu năm {result.year}; nhập bằng {command}."
+    return None
+
+
 def summary_lines(result: AppraisalResult) -> list[str]:
     """What the administrator reads after an appraisal: eligibility, the counts per award, what waits for the
     council, unmet minimums."""
     lines = [f"Thẩm định: {len(result.eligible)}/{len(result.candidates)} đối tượng đủ tiêu chuẩn"]
+    if warning := facts_warning(result):
+        lines.append(warning)
     lines += [f"{count.award.name}: {count}" for count in award_counts(result)] or ["Không có đối tượng nào được đề nghị"]
     if result.open_ties:
         lines.append(f"Chưa lập dự thảo quyết định và giấy khen: còn {len(result.open_ties)} trường hợp đồng hạng chờ "
