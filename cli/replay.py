@@ -144,7 +144,7 @@ def receipts_on(session: Session, day: date, timeline: Timeline) -> None:
     """Record what simulated units (and the standing agency) hand in on `day` (at 09:00)."""
     from services.plans import find_plan
     from services.receipts import record_receipt
-    from services.runtime import renderer
+    from services.runtime import message_renderer
 
     plan = find_plan(PLAN)
     at = datetime(day.year, day.month, day.day, 9, tzinfo=TZ)
@@ -153,7 +153,7 @@ def receipts_on(session: Session, day: date, timeline: Timeline) -> None:
     if day == AGENCY_SUBMITS:
         handed.append((AGENCY, plan.standing_agency.name, "trinh_khen_thuong", ("to_trinh_chu_tich",)))
     for code, name, deliverable, docs in handed:
-        receipt = record_receipt(session, plan, YEAR, code, docs, at, renderer=renderer(), deliverable=deliverable)
+        receipt = record_receipt(session, plan, YEAR, code, docs, at, renderer=message_renderer(session), deliverable=deliverable)
         state, labels = receipt.state, {d.code: d.name for d in receipt.occurrence.deliverable.document_list}
         missing = "; ".join(labels[c] for c in state.missing)
         words = "đã đủ" + (" (trễ hạn)" if state.late else "") if state.complete else f"còn thiếu {missing}"

@@ -10,7 +10,7 @@ from models.db import session_scope
 from models.queries.cycle import load_dates, set_admin_date
 from services.plans import cycle_plan
 from services.receipts import record_receipt, record_registration
-from services.runtime import renderer, today
+from services.runtime import message_renderer, today
 from tasks.send import send_messages
 from thidua.cycle.decide import CycleFlow, agenda
 
@@ -23,7 +23,7 @@ def record_dossier(
     """Ghi nhận tài liệu một đơn vị đã nộp cho một việc phải nộp (mặc định: hồ sơ đề nghị khen thưởng); gửi xác nhận."""
     with session_scope() as session:
         receipt = record_receipt(
-            session, cycle_plan(plan, year), year, unit, documents, received_at, renderer=renderer(),
+            session, cycle_plan(plan, year), year, unit, documents, received_at, renderer=message_renderer(session),
             deliverable=deliverable, due=due,
         )  # fmt: skip
     sent, alerts = send_messages()

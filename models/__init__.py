@@ -4,6 +4,8 @@ from models.cycle import (
     CalendarOverride,
     Cycle,
     CycleEvent,
+    DocumentFile,
+    DocumentStatus,
     Nominee,
     Registrant,
     Registration,
@@ -11,15 +13,20 @@ from models.cycle import (
     SubmittedDocument,
 )
 from models.outbox import OutboxMessage, OutboxStatus
+from models.portal import AuditEntry, BadTokenHit, UnitLink
 from models.scores import AwardProposal, Score
 from models.units import Unit
 from models.zalo import ZaloToken
 
 __all__ = [
+    "AuditEntry",
     "AwardProposal",
+    "BadTokenHit",
     "CalendarOverride",
     "Cycle",
     "CycleEvent",
+    "DocumentFile",
+    "DocumentStatus",
     "Nominee",
     "OutboxMessage",
     "OutboxStatus",
@@ -29,5 +36,6 @@ __all__ = [
     "Submission",
     "SubmittedDocument",
     "Unit",
+    "UnitLink",
     "ZaloToken",
 ]

@@ -4,7 +4,7 @@ Labels are keyed by the plain string value of their code (a `StrEnum` member loo
 this module depends on nothing else of the core.
 """
 
-from datetime import date
+from datetime import date, datetime
 
 WEEKDAYS = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ Nhật")
 
@@ -22,6 +22,18 @@ def ddmmyyyy(day: date) -> str:
 def long_date(day: date) -> str:
     """`Thứ Hai, 01/12/2025`."""
     return f"{weekday(day)}, {ddmmyyyy(day)}"
+
+
+def clock_date(local: datetime) -> str:
+    """`14:05, Thứ Ba, 25/11/2025`: a local (Vietnam) time, as a receipt states it."""
+    return f"{local:%H:%M}, {long_date(local.date())}"
+
+
+def file_size(size: int) -> str:
+    """`1,2 MB`, `350 KB`: a file's size the Vietnamese way."""
+    if size >= 1_000_000:
+        return f"{size / 1_000_000:.1f}".replace(".", ",") + " MB"
+    return f"{max(size // 1000, 1)} KB"
 
 
 def percent(value: float) -> str:
@@ -69,7 +81,10 @@ MESSAGE = {
     "dossier_received": "Xác nhận đã nhận hồ sơ",
     "dossier_incomplete": "Báo hồ sơ còn thiếu",
     "admin_alert": "Cảnh báo sự cố gửi thông báo",
+    "document_rejected": "Báo tài liệu bị trả lại",
 }
+
+DOCUMENT_STATUS = {"received": "đã nhận, chờ xem xét", "accepted": "đã chấp nhận", "rejected": "bị trả lại"}
 
 FLOW = {
     "notify": "thông báo, nhắc hạn và báo cáo chậm nộp",

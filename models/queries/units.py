@@ -47,6 +47,12 @@ def directory(session: Session, plan: str) -> dict[str, Unit]:
     return {row.code: to_unit(row) for row in session.exec(select(UnitRow).where(UnitRow.plan == plan))}
 
 
+def unit_by_code(session: Session, plan: str, code: str) -> Unit | None:
+    """One unit of the plan's directory, or None."""
+    row = session.exec(select(UnitRow).where(UnitRow.plan == plan, UnitRow.code == code)).first()
+    return to_unit(row) if row else None
+
+
 def save_units(session: Session, plan: str, units: Sequence[dict[str, object]]) -> ImportReport:
     """Add new units and update changed ones (a validated file, column -> value); nothing else is touched.
 
