@@ -7,6 +7,7 @@ from cli.cycle import cycle_app, dossier_app, register_app, serve, status, tick
 from cli.demo import demo
 from cli.notify import notify_app, outbox_app
 from cli.plans import calendar, plan_app
+from cli.portal import portal_app, web
 from cli.units import units_app
 from deployments.prefect_env import offline_prefect
 
@@ -35,3 +36,5 @@ app.add_typer(nominees_app, name="nominees")
 app.add_typer(report_app, name="report")
 app.add_typer(notify_app, name="notify")
 app.add_typer(outbox_app, name="outbox")
+app.command("web")(web)
+app.add_typer(portal_app, name="portal")

@@ -27,9 +27,14 @@ def _scan(directory: Path) -> tuple[dict[str, Plan], list[InputError]]:
     return _scanned(directory.resolve(), tuple(files))
 
 
+def plans_in(directory: Path) -> dict[str, Plan]:
+    """The valid plan files of `directory` by code, parsed again only when a file changes."""
+    return dict(_scan(directory)[0])
+
+
 def active_plans() -> dict[str, Plan]:
     """The valid plan files of the plans folder by code (the broken ones: `plan_file_errors`)."""
-    return dict(_scan(get_settings().plans_dir)[0])
+    return plans_in(get_settings().plans_dir)
 
 
 def plan_file_errors() -> list[str]:

@@ -38,10 +38,12 @@ def record_receipt(
     session: Session, plan: Plan, year: int, unit_code: str, documents: Sequence[str], at: datetime | None = None,
     nominees: Sequence[tuple[str, str]] = (), renderer: Renderer | None = None, *,
     deliverable: str | None = None, due: str | None = None, source: str = ADMIN, link: str | None = None,
+    detail: dict[str, object] | None = None,
 ) -> Receipt:  # fmt: skip
     """Record documents (and nominees) an owner handed in for an occurrence (default: the nomination dossier);
     with a renderer, write the owner's confirmation too (again after each rejection). `source` says
-    who recorded it (an administrator, or the unit through `link`), in the documents and the audit trail.
+    who recorded it (an administrator, or the unit through `link`), in the documents and the audit trail (with
+    `detail`).
     Raises InvalidInput naming each bad value; nothing is written then."""
     at = at or utcnow()
     cycle = load_dates(session, plan, year, local_day(at))
@@ -54,9 +56,9 @@ def record_receipt(
     assert unit is not None
     record = save_submission(session, plan, year, occurrence, unit_code, documents, at, nominees, source)
     state = delivery_state(occurrence.deliverable, record.documents, record.nominee_kinds, occurrence.deadline, at)
-    action = "nominate" if nominees and not documents else "receive"
+    action = "nominate" if nominees and not documents else "upload" if link else "receive"
     audit(session, at, source, action, plan.code, year, unit_code, link=link, occurrence=occurrence.key, documents=list(documents),
-          nominees=[name for _, name in nominees], status=state.status, late=state.late)  # fmt: skip
+          nominees=[name for _, name in nominees], status=state.status, late=state.late, **(detail or {}))  # fmt: skip
     confirmations = 0
     if occurrence.deadline is not None and renderer is not None:
         drafts = receipt_drafts(plan, year, unit, occurrence, state, at, record.rejections)

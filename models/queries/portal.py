@@ -69,6 +69,7 @@ class DocumentView:
     """One document an owner handed in for an occurrence, with its decision and its current files."""
 
     id: int
+    unit_code: str
     occurrence: str  # `<deliverable>/<milestone>`
     kind: str
     status: DocumentStatus
@@ -93,7 +94,7 @@ def unit_documents(session: Session, plan: str, year: int, unit_code: str | None
         query = query.where(Submission.unit_code == unit_code)
     views = {
         doc.id: DocumentView(
-            doc.id, f"{sub.deliverable}/{sub.occurrence}", doc.kind, DocumentStatus(doc.status), doc.received_at, doc.reason,
+            doc.id, sub.unit_code, f"{sub.deliverable}/{sub.occurrence}", doc.kind, DocumentStatus(doc.status), doc.received_at, doc.reason,
             doc.decided_at, doc.decided_by, doc.source, doc.rejections,
         )  # fmt: skip
         for sub, doc in session.exec(query)

@@ -186,10 +186,10 @@ def receipt_drafts(
 
 
 def rejection_drafts(
-    plan: Plan, year: int, unit: Unit, occurrence: Occurrence, document: str, reason: str, decision: int
+    plan: Plan, year: int, unit: Unit, occurrence: Occurrence, document: str, reason: str, decision: str
 ) -> list[Draft]:  # fmt: skip
-    """The owner's notice that `document` (its name) of `occurrence` was sent back for `reason` (decision number
-    `decision`, so each rejection is a message of its own)."""
+    """The owner's notice that `document` (its name) of `occurrence` was sent back for `reason`; `decision` tells
+    the rejections apart, so each is a message of its own."""
     about = (occurrence.name, occurrence.milestone)
     ctx = replace(
         _context(plan, year, MessageKind.document_rejected, about, (unit.code, unit.name), unit.focal.name or unit.name, None, (document,)),
