@@ -122,6 +122,24 @@ async def index(request: Request) -> Response:
     return portal.pages.render("admin_index.html.j2", who=session, cycles=cycles, guard=portal.guard.token(session.sid, "dang-xuat"))
 
 
+@router.get("/tep/{file_id}")
+async def download(request: Request, file_id: int) -> Response:
+    portal = portal_of(request)
+    session = _session(portal, request)
+    if isinstance(session, Response):
+        return session
+    with session_scope(portal.engine) as db:
+        found = file_row(db, file_id)
+        if found is not None:
+            stored, submission, _ = found
+            audit(db, portal.clock(), _who(session), "download", submission.plan, submission.year, submission.unit_code, file=stored.original_name)
+    if found is None:
+        return portal.pages.message("Không có tệp này", "Tệp không tồn tại.", 404, back="/admin")
+    media = MEDIA_TYPES.get(stored.content_type, "application/octet-stream")
+    headers = {"content-disposition": content_disposition(stored.original_name)}
+    return FileResponse(portal.store.path(stored.stored_name), media_type=media, headers=headers)
+
+
 @router.get("/{plan_code}/{year}")
 async def cycle(request: Request, plan_code: str, year: int) -> Response:
     portal = portal_of(request)
@@ -224,24 +242,6 @@ async def revoke_link(request: Request, plan_code: str, year: int, unit_code: st
     except InvalidInput as invalid:
         return portal.pages.message("Chưa thu hồi được", "; ".join(e.reason for e in invalid.errors), 400, back=back)
     return RedirectResponse(f"{back}?link=moi", status_code=303)
-
-
-@router.get("/tep/{file_id}")
-async def download(request: Request, file_id: int) -> Response:
-    portal = portal_of(request)
-    session = _session(portal, request)
-    if isinstance(session, Response):
-        return session
-    with session_scope(portal.engine) as db:
-        found = file_row(db, file_id)
-        if found is not None:
-            stored, submission, _ = found
-            audit(db, portal.clock(), _who(session), "download", submission.plan, submission.year, submission.unit_code, file=stored.original_name)
-    if found is None:
-        return portal.pages.message("Không có tệp này", "Tệp không tồn tại.", 404, back="/admin")
-    media = MEDIA_TYPES.get(stored.content_type, "application/octet-stream")
-    headers = {"content-disposition": content_disposition(stored.original_name)}
-    return FileResponse(portal.store.path(stored.stored_name), media_type=media, headers=headers)
 
 
 def _zip(portal: Portal, entries: list[tuple[str, str]]) -> Iterator[bytes]:
