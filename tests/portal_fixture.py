@@ -81,8 +81,8 @@ def portal_plans(tmp_path: Path) -> Path:
     return plans
 
 
-@pytest.fixture
-def portal(engine: Engine, point_app: Callable[..., None], tmp_path: Path) -> Iterator[PortalUnderTest]:
+@pytest.fixture(name="portal")
+def portal_under_test(engine: Engine, point_app: Callable[..., None], tmp_path: Path) -> Iterator[PortalUnderTest]:
     """The portal on an empty database (both backends) with Lộc Ninh's units, an administrator, a clock at 14:05
     on Thursday 20/11/2025; messages are written to the outbox, not sent."""
     plans = portal_plans(tmp_path)

@@ -4,7 +4,7 @@ units; the administrator's side needs a login; every upload and decision is in t
 
 from datetime import datetime
 
-from portal_fixture import OTHER, PLAN, UNIT, YEAR, PortalUnderTest, portal  # noqa: F401
+from portal_fixture import OTHER, PLAN, UNIT, YEAR, PortalUnderTest, portal_under_test  # noqa: F401
 from sqlmodel import Session, select
 
 from documents.samples import sample_pdf

@@ -9,7 +9,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 import pytest
-from portal_fixture import PLAN, UNIT, YEAR, PortalUnderTest, portal  # noqa: F401
+from portal_fixture import PLAN, UNIT, YEAR, PortalUnderTest, portal_under_test  # noqa: F401
 from sqlmodel import Session, select
 
 from documents.samples import sample_docx, sample_pdf, sample_png, sample_xlsx
