@@ -11,9 +11,9 @@ data folder.
 import hashlib
 import os
 import secrets
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -23,7 +23,7 @@ from sqlmodel import Session
 
 from config import Settings, get_settings
 from models.queries.cycle import load_dates
-from models.queries.portal import audit, link_generation, link_generations, rotate_link
+from models.queries.portal import audit, link_generation, link_generations, linked_unit, rotate_link
 from models.queries.units import unit_by_code
 from thidua.cycle.closing import closes_at
 from thidua.cycle.state import CycleDates
@@ -172,19 +172,26 @@ class LinkCheck:
     closes: datetime | None = None
 
 
-def check_link(session: Session, plans: dict[str, Plan], token: str, now: datetime, settings: Settings | None = None) -> LinkCheck:
-    """Whether `token` opens a unit's page at `now`: ours, for a known unit of a plan's cycle, current, not closed."""
+DatesLoader = Callable[[Session, Plan, int, date], CycleDates]
+
+
+def check_link(
+    session: Session, plans: dict[str, Plan], token: str, now: datetime, settings: Settings | None = None, dates: DatesLoader = load_dates
+) -> LinkCheck:
+    """Whether `token` opens a unit's page at `now`: ours, for a known unit of a plan's cycle, current, not closed
+    (`dates` reads the cycle's dates; the portal caches them for a few seconds)."""
     link = signer(settings).read(token)
     if link is None:
         return LinkCheck("tampered")
     plan = plans.get(link.plan)
-    unit = unit_by_code(session, plan.code, link.unit) if plan and link.year in plan.cycle_years else None
-    if plan is None or unit is None:
+    found = linked_unit(session, plan.code, link.year, link.unit) if plan and link.year in plan.cycle_years else None
+    if plan is None or found is None:
         return LinkCheck("unknown", link)
-    dates = load_dates(session, plan, link.year, local_day(now))
-    closes = closes_at(dates)
-    if link.generation != link_generation(session, plan.code, link.year, link.unit):
-        return LinkCheck("revoked", link, unit, dates, closes)
+    unit, generation = found
+    cycle = dates(session, plan, link.year, local_day(now))
+    closes = closes_at(cycle)
+    if link.generation != generation:
+        return LinkCheck("revoked", link, unit, cycle, closes)
     if closes is not None and now > closes:
-        return LinkCheck("expired", link, unit, dates, closes)
-    return LinkCheck("ok", link, unit, dates, closes)
+        return LinkCheck("expired", link, unit, cycle, closes)
+    return LinkCheck("ok", link, unit, cycle, closes)

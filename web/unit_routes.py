@@ -44,10 +44,10 @@ def _refusal(portal: Portal, check: LinkCheck) -> Response:
 def _open(portal: Portal, request: Request, token: str) -> LinkCheck | Response:
     """The link's check, or the page refusing it (rate-limited addresses first)."""
     ip = portal.client_ip(request)
-    if portal.blocked(ip):
-        return portal.too_many()
     with session_scope(portal.engine) as session:
-        check = check_link(session, portal.plans(), token, portal.clock(), portal.settings)
+        if portal.blocked(ip, session):
+            return portal.too_many()
+        check = check_link(session, portal.plans(), token, portal.clock(), portal.settings, portal.dates)
     if check.status in ("tampered", "unknown"):
         portal.count_bad(ip)
     return check if check.status == "ok" else _refusal(portal, check)

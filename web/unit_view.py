@@ -7,11 +7,10 @@ from datetime import datetime
 from sqlmodel import Session
 
 from models import DocumentStatus
-from models.queries.cycle import unit_state
-from models.queries.portal import DocumentView, unit_documents
-from models.queries.submissions import cycle_submissions, registrations
+from models.queries.portal import DocumentView, unit_records
+from models.queries.submissions import as_receipts, registrations
 from services.links import LinkCheck
-from thidua.cycle.state import Delivery, required_documents
+from thidua.cycle.state import Delivery, cycle_state, required_documents
 from thidua.plan.schema import DeliverableKind, NomineeKind, Plan
 from thidua.words import DELIVERY, DOCUMENT_STATUS, MILESTONE_STATUS, long_date
 
@@ -101,10 +100,10 @@ def unit_page(session: Session, check: LinkCheck, now: datetime, base: str) -> U
     """The page of the unit of an `ok` link at `now`; `base` is the page's path (forms post below it)."""
     assert check.dates is not None and check.unit is not None and check.link is not None
     plan, year, unit = check.dates.plan, check.dates.year, check.unit
-    state = unit_state(session, check.dates, unit, now)
+    submissions, views = unit_records(session, plan.code, year, unit.code)
+    registered = registrations(session, plan.code, year, unit.code) if plan.registration else {}
+    state = cycle_state(check.dates, [unit], as_receipts(plan, submissions, registered), now)
     owner = next((s for s in state.units if s.unit.code == unit.code), None)
-    views = unit_documents(session, plan.code, year, unit.code)
-    submissions = cycle_submissions(session, plan.code, year, unit.code)
     cards, registration = [], None
     for key, delivery in (owner.deliveries.items() if owner else ()):
         record = submissions.get((key, unit.code))
@@ -125,7 +124,5 @@ def unit_page(session: Session, check: LinkCheck, now: datetime, base: str) -> U
             registration = card
         else:
             cards.append(card)
-    registered = registrations(session, plan.code, year, unit.code).get(unit.code)
-    return UnitPage(
-        plan, year, unit.name, cards, registration, registered[0] if registered else None, registered[1] if registered else [], check.closes
-    )
+    mine = registered.get(unit.code)
+    return UnitPage(plan, year, unit.name, cards, registration, mine[0] if mine else None, mine[1] if mine else [], check.closes)

@@ -6,12 +6,26 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func
+from sqlalchemy import Select, bindparam, delete, func
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, select
 
-from models import AuditEntry, BadTokenHit, DocumentFile, DocumentStatus, Submission, SubmittedDocument, UnitLink
+from models import (
+    AuditEntry,
+    BadTokenHit,
+    DocumentFile,
+    DocumentStatus,
+    Nominee,
+    Submission,
+    SubmittedDocument,
+    UnitLink,
+)
+from models.queries.submissions import SubmissionRecord
+from models.queries.units import to_unit
+from models.units import Unit as UnitRow
+from thidua.cycle.state import Received
+from thidua.directory import Unit
 
 # --- links -----------------------------------------------------------------------------------
 
@@ -26,6 +40,24 @@ def link_generation(session: Session, plan: str, year: int, unit_code: str) -> i
     """The current generation of one unit's link (0 until it is first revoked)."""
     query = select(UnitLink.generation).where(UnitLink.plan == plan, UnitLink.year == year, UnitLink.unit_code == unit_code)
     return session.exec(query).first() or 0
+
+
+def _linked_unit_query() -> Select[Any]:
+    units, links = UnitRow.__table__, UnitLink.__table__  # type: ignore[attr-defined]
+    on = (links.c.plan == units.c.plan) & (links.c.unit_code == units.c.code) & (links.c.year == bindparam("year"))
+    where = (units.c.plan == bindparam("plan"), units.c.code == bindparam("code"))
+    return select(units, links.c.generation).select_from(units.outerjoin(links, on)).where(*where)
+
+
+LINKED_UNIT = _linked_unit_query()  # built once: a unit page runs it on every visit
+
+
+def linked_unit(session: Session, plan: str, year: int, unit_code: str) -> tuple[Unit, int] | None:
+    """A unit of the plan's directory and the generation of its link in `year`, in one query; None if no such unit."""
+    row = session.execute(LINKED_UNIT, {"plan": plan, "year": year, "code": unit_code}).first()
+    if row is None:
+        return None
+    return to_unit(row), row.generation or 0
 
 
 def rotate_link(session: Session, plan: str, year: int, unit_code: str, by: str, at: datetime) -> int:
@@ -104,6 +136,46 @@ def unit_documents(session: Session, plan: str, year: int, unit_code: str | None
         for f in session.exec(files):
             views[f.document_id].files.append(FileView(f.id, f.original_name, f.content_type, f.size, f.uploaded_at, f.link, f.stored_name))
     return list(views.values())
+
+
+def _unit_records_query() -> Select[Any]:
+    s, d = Submission.__table__, SubmittedDocument.__table__  # type: ignore[attr-defined]
+    f = DocumentFile.__table__.alias("f")  # type: ignore[attr-defined]
+    columns = (s.c.id.label("sid"), s.c.deliverable, s.c.occurrence, d, f.c.id.label("fid"), f.c.original_name, f.c.content_type,
+               f.c.size, f.c.uploaded_at, f.c.link, f.c.stored_name)  # fmt: skip
+    joined = s.outerjoin(d, d.c.submission_id == s.c.id).outerjoin(f, (f.c.document_id == d.c.id) & f.c.current)
+    where = (s.c.plan == bindparam("plan"), s.c.year == bindparam("year"), s.c.unit_code == bindparam("unit"))
+    return select(*columns).select_from(joined).where(*where).order_by(d.c.id, f.c.id)
+
+
+UNIT_RECORDS = _unit_records_query()  # built once: a unit page runs it on every visit
+NOMINEES = select(Nominee.submission_id, Nominee.kind, Nominee.name).where(col(Nominee.submission_id).in_(bindparam("ids", expanding=True))).order_by(col(Nominee.id))
+
+
+def unit_records(session: Session, plan: str, year: int, unit_code: str) -> tuple[dict[tuple[str, str], SubmissionRecord], list[DocumentView]]:
+    """One owner's submissions as the cycle counts them (`cycle_submissions`) and its documents with their current
+    files (`unit_documents`), in two queries: what a unit's page needs."""
+    rows = session.execute(UNIT_RECORDS, {"plan": plan, "year": year, "unit": unit_code}).all()
+    keys = {row.sid: f"{row.deliverable}/{row.occurrence}" for row in rows}
+    records = {(key, unit_code): SubmissionRecord() for key in keys.values()}
+    views: dict[int, DocumentView] = {}
+    for row in rows:
+        if row.id is None:
+            continue
+        if row.id not in views:
+            status = DocumentStatus(row.status)
+            views[row.id] = DocumentView(
+                row.id, unit_code, keys[row.sid], row.kind, status, row.received_at, row.reason, row.decided_at, row.decided_by,
+                row.source, row.rejections,
+            )  # fmt: skip
+            if status != DocumentStatus.rejected:
+                records[(keys[row.sid], unit_code)].documents.append(Received(row.kind, row.received_at))
+        if row.fid is not None:
+            views[row.id].files.append(FileView(row.fid, row.original_name, row.content_type, row.size, row.uploaded_at, row.link, row.stored_name))
+    if keys:
+        for submission_id, kind, name in session.execute(NOMINEES, {"ids": list(keys)}):
+            records[(keys[submission_id], unit_code)].nominees.append((kind, name))
+    return records, list(views.values())
 
 
 def document_owner(session: Session, document_id: int) -> tuple[Submission, SubmittedDocument] | None:

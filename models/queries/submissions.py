@@ -65,19 +65,25 @@ def registrations(
     return {r.unit_code: (r.registered_at, named[id_]) for id_, r in rows.items()}
 
 
-def cycle_receipts(
-    session: Session, plan: Plan, year: int, unit_code: str | None = None
-) -> dict[tuple[str, str], tuple[list[Received], set[str]]]:
-    """What arrived for every (occurrence key, owner) (only `unit_code`'s if given): documents, nominee kinds, and
-    registrations as deliveries."""
-    submissions = cycle_submissions(session, plan.code, year, unit_code)
+Receipts = dict[tuple[str, str], tuple[list[Received], set[str]]]
+
+
+def as_receipts(plan: Plan, submissions: dict[tuple[str, str], SubmissionRecord], registered: dict[str, tuple[datetime, list[tuple[str, str]]]]) -> Receipts:
+    """What arrived for every (occurrence key, owner): documents, nominee kinds, and registrations as deliveries."""
     receipts = {key: (r.documents, r.nominee_kinds) for key, r in submissions.items()}
     registration = plan.registration
     if registration is not None:
-        for owner, (at, _) in registrations(session, plan.code, year, unit_code).items():
+        for owner, (at, _) in registered.items():
             for kind in registration.due:
                 receipts[(f"{registration.code}/{kind}", owner)] = ([Received(REGISTERED, at)], set())
     return receipts
+
+
+def cycle_receipts(session: Session, plan: Plan, year: int, unit_code: str | None = None) -> Receipts:
+    """What arrived for every (occurrence key, owner) (only `unit_code`'s if given): documents, nominee kinds, and
+    registrations as deliveries."""
+    registered = registrations(session, plan.code, year, unit_code) if plan.registration else {}
+    return as_receipts(plan, cycle_submissions(session, plan.code, year, unit_code), registered)
 
 
 def save_submission(

@@ -3,7 +3,9 @@
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
+from sqlalchemy import Row
 from sqlmodel import Session, select
 
 from models.units import Unit as UnitRow
@@ -27,8 +29,8 @@ class ImportReport:
         return len(self.added) + len(self.updated) + len(self.unchanged)
 
 
-def to_unit(row: UnitRow) -> Unit:
-    """A directory row as the core sees it."""
+def to_unit(row: UnitRow | Row[Any]) -> Unit:
+    """A directory row (an ORM row or a plain result row with the same columns) as the core sees it."""
     return Unit(
         code=row.code,
         name=row.name,
