@@ -32,7 +32,7 @@ def clock_date(local: datetime) -> str:
 def file_size(size: int) -> str:
     """`1,2 MB`, `350 KB`: a file's size the Vietnamese way."""
     if size >= 1_000_000:
-        return f"{size / 1_000_000:.1f}".replace(".", ",") + " MB"
+        return f"{size / 1_000_000:.1f}".removesuffix(".0").replace(".", ",") + " MB"
     return f"{max(size // 1000, 1)} KB"
 
 
@@ -82,6 +82,17 @@ MESSAGE = {
     "dossier_incomplete": "Báo hồ sơ còn thiếu",
     "admin_alert": "Cảnh báo sự cố gửi thông báo",
     "document_rejected": "Báo tài liệu bị trả lại",
+}
+
+AUDIT_ACTION = {
+    "upload": "nộp tệp",
+    "receive": "ghi nhận đã nhận",
+    "register": "đăng ký thi đua",
+    "nominate": "đề nghị cá nhân",
+    "accept": "chấp nhận tài liệu",
+    "reject": "trả lại tài liệu",
+    "revoke": "thu hồi đường dẫn",
+    "download": "tải tệp",
 }
 
 DOCUMENT_STATUS = {"received": "đã nhận, chờ xem xét", "accepted": "đã chấp nhận", "rejected": "bị trả lại"}

@@ -27,7 +27,7 @@ from services.runtime import message_renderer
 from thidua.dates import local_day
 from thidua.errors import InvalidInput
 from thidua.plan.schema import Plan
-from thidua.words import DELIVERY, DOCUMENT_STATUS
+from thidua.words import AUDIT_ACTION, DELIVERY, DOCUMENT_STATUS
 from web.auth import SESSION_AGE_S, SESSION_COOKIE, AdminSession
 from web.forms import GUARD_FIELD, FormRefused, check_origin, first, read_form
 from web.portal import Portal, portal_of
@@ -118,8 +118,8 @@ async def index(request: Request) -> Response:
     session = _session(portal, request)
     if isinstance(session, Response):
         return session
-    cycles = [(plan, year) for plan in sorted(portal.plans().values(), key=lambda p: p.code) for year in plan.cycle_years]
-    return portal.pages.render("admin_index.html.j2", who=session, cycles=cycles, guard=portal.guard.token(session.sid, "dang-xuat"))
+    plans = sorted(portal.plans().values(), key=lambda p: p.code)
+    return portal.pages.render("admin_index.html.j2", who=session, plans=plans, guard=portal.guard.token(session.sid, "dang-xuat"))
 
 
 @router.get("/tep/{file_id}")
@@ -188,7 +188,7 @@ async def unit_detail(request: Request, plan_code: str, year: int, unit_code: st
     names = {d.code: d.name for d in plan.deliverables for d in d.document_list}
     return portal.pages.render(
         "admin_unit.html.j2", who=session, plan=plan, year=year, unit=unit, owner=owner, documents=documents, nominees=nominees,
-        registered=registered, trail=trail, link=address, names=names, delivery_words=DELIVERY, document_words=DOCUMENT_STATUS,
+        registered=registered, trail=trail, link=address, names=names, delivery_words=DELIVERY, document_words=DOCUMENT_STATUS, audit_words=AUDIT_ACTION,
         revoked=link == "moi", guard=lambda purpose: portal.guard.token(session.sid, purpose),
     )  # fmt: skip
 
