@@ -38,7 +38,7 @@ def record_receipt(
     session: Session, plan: Plan, year: int, unit_code: str, documents: Sequence[str], at: datetime | None = None,
     nominees: Sequence[tuple[str, str]] = (), renderer: Renderer | None = None, *,
     deliverable: str | None = None, due: str | None = None, source: str = ADMIN, link: str | None = None,
-    detail: dict[str, object] | None = None,
+    ip: str | None = None, detail: dict[str, object] | None = None,
 ) -> Receipt:  # fmt: skip
     """Record documents (and nominees) an owner handed in for an occurrence (default: the nomination dossier);
     with a renderer, write the owner's confirmation too (again after each rejection). `source` says
@@ -57,7 +57,7 @@ def record_receipt(
     record = save_submission(session, plan, year, occurrence, unit_code, documents, at, nominees, source)
     state = delivery_state(occurrence.deliverable, record.documents, record.nominee_kinds, occurrence.deadline, at)
     action = "nominate" if nominees and not documents else "upload" if link else "receive"
-    audit(session, at, source, action, plan.code, year, unit_code, link=link, occurrence=occurrence.key, documents=list(documents),
+    audit(session, at, source, action, plan.code, year, unit_code, link=link, ip=ip, occurrence=occurrence.key, documents=list(documents),
           nominees=[name for _, name in nominees], status=state.status, late=state.late, **(detail or {}))  # fmt: skip
     confirmations = 0
     if occurrence.deadline is not None and renderer is not None:
@@ -68,7 +68,7 @@ def record_receipt(
 
 def record_registration(
     session: Session, plan: Plan, year: int, unit_code: str, people: Sequence[tuple[str, str]], at: datetime | None = None,
-    *, source: str = ADMIN, link: str | None = None,
+    *, source: str = ADMIN, link: str | None = None, ip: str | None = None,
 ) -> int:  # fmt: skip
     """Register a unit for the movement with the individuals it names (name, position); returns the people added."""
     at = at or utcnow()
@@ -82,5 +82,5 @@ def record_registration(
     if errors:
         raise InvalidInput(errors)
     added = save_registration(session, plan.code, year, unit_code, people, at)
-    audit(session, at, source, "register", plan.code, year, unit_code, link=link, people=[f"{n} ({p})" if p else n for n, p in people])
+    audit(session, at, source, "register", plan.code, year, unit_code, link=link, ip=ip, people=[f"{n} ({p})" if p else n for n, p in people])
     return added

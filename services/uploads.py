@@ -20,7 +20,7 @@ def unit_source(unit_code: str) -> str:
 
 def record_upload(
     session: Session, plan: Plan, year: int, unit_code: str, occurrence: str, kind: str, files: Sequence[StoredFile],
-    at: datetime, link: str, renderer: Renderer | None = None,
+    at: datetime, link: str, renderer: Renderer | None = None, ip: str | None = None,
 ) -> Receipt:  # fmt: skip
     """Record `files` (already stored and checked) as document `kind` of `occurrence` handed in by `unit_code` at
     `at` through `link`: a receipt (late if after the deadline), with the owner's confirmation. A rejected
@@ -34,7 +34,7 @@ def record_upload(
     detail = {"files": [f"{f.original_name} ({f.content_type}, {f.size} byte, {f.stored_name[:12]})" for f in files]}
     receipt = record_receipt(
         session, plan, year, unit_code, [kind], at, renderer=renderer, deliverable=deliverable, due=due or None,
-        source=unit_source(unit_code), link=link, detail=detail,
+        source=unit_source(unit_code), link=link, ip=ip, detail=detail,
     )  # fmt: skip
     document = find_document(session, plan.code, year, unit_code, occurrence, kind)
     assert document is not None

@@ -135,6 +135,8 @@ def test_uploads_and_decisions_are_in_the_audit_trail_with_who_when_and_which_li
     assert response.status_code == 303
     with Session(portal.engine) as session:
         trail = [(e.action, e.actor, e.link, e.at) for e in session.exec(select(AuditEntry).order_by(AuditEntry.id))]
+        (upload_ip,) = session.exec(select(AuditEntry.ip).where(AuditEntry.action == "upload")).all()
+    assert upload_ip == "testclient"  # the address the upload came from
     assert [(a, actor, link) for a, actor, link, _ in trail] == [
         ("upload", f"đơn vị {UNIT} (đường dẫn riêng)", f"{PLAN}/{YEAR}/{UNIT}#0"),
         ("accept", "quản trị viên hoa", None),

@@ -123,7 +123,7 @@ async def upload(request: Request, token: str, deliverable: str, due: str, kind:
         _, files = await receive_files(request, portal.store, limits, "tep", lambda fields: portal.guard.check(who, purpose, fields.get(GUARD_FIELD)))
         now = portal.clock()
         with session_scope(portal.engine) as session:
-            record_upload(session, plan, year, unit.code, occurrence, kind, files, now, who, message_renderer(session))
+            record_upload(session, plan, year, unit.code, occurrence, kind, files, now, who, message_renderer(session), portal.client_ip(request))
     except FormRefused as refused:
         return _refused(portal, token, refused)
     except UploadRefused as refused:
@@ -151,7 +151,7 @@ async def register(request: Request, token: str) -> Response:
         with session_scope(portal.engine) as session:
             record_registration(
                 session, check.dates.plan, check.dates.year, check.unit.code, people, portal.clock(),
-                source=unit_source(check.unit.code), link=str(check.link),
+                source=unit_source(check.unit.code), link=str(check.link), ip=portal.client_ip(request),
             )  # fmt: skip
     except (FormRefused, InvalidInput) as refused:
         return _refused(portal, token, refused)
@@ -181,7 +181,7 @@ async def nominate(request: Request, token: str, deliverable: str, due: str) -> 
         with session_scope(portal.engine) as session:
             record_receipt(
                 session, plan, year, unit.code, (), now, [("individual", name)], message_renderer(session),
-                deliverable=deliverable, due=due, source=unit_source(unit.code), link=str(check.link),
+                deliverable=deliverable, due=due, source=unit_source(unit.code), link=str(check.link), ip=portal.client_ip(request),
             )  # fmt: skip
     except (FormRefused, InvalidInput) as refused:
         return _refused(portal, token, refused)
