@@ -7,6 +7,7 @@ redirect, so a reload sends nothing twice) and by message.
 """
 
 from fastapi import APIRouter, Request
+from sqlmodel import Session
 from starlette.responses import RedirectResponse, Response
 
 from models.db import session_scope
@@ -41,13 +42,15 @@ def _refusal(portal: Portal, check: LinkCheck) -> Response:
     return portal.pages.message("Liên kết không hợp lệ", text, 404)
 
 
-def _open(portal: Portal, request: Request, token: str) -> LinkCheck | Response:
-    """The link's check, or the page refusing it (rate-limited addresses first)."""
+def _open(portal: Portal, request: Request, token: str, session: Session | None = None) -> LinkCheck | Response:
+    """The link's check, or the page refusing it (rate-limited addresses first), in `session` if given."""
+    if session is None:
+        with session_scope(portal.engine) as own:
+            return _open(portal, request, token, own)
     ip = portal.client_ip(request)
-    with session_scope(portal.engine) as session:
-        if portal.blocked(ip, session):
-            return portal.too_many()
-        check = check_link(session, portal.plans(), token, portal.clock(), portal.settings, portal.dates)
+    if portal.blocked(ip, session):
+        return portal.too_many()
+    check = check_link(session, portal.plans(), token, portal.clock(), portal.settings, portal.dates)
     if check.status in ("tampered", "unknown"):
         portal.count_bad(ip)
     return check if check.status == "ok" else _refusal(portal, check)
@@ -82,12 +85,12 @@ def _banner(portal: Portal, check: LinkCheck, ok: str | None) -> str | None:
 @router.get("/u/{token}")
 async def unit_home(request: Request, token: str, ok: str | None = None) -> Response:
     portal = portal_of(request)
-    check = _open(portal, request, token)
-    if isinstance(check, Response):
-        return check
-    assert check.link is not None
     with session_scope(portal.engine) as session:
+        check = _open(portal, request, token, session)
+        if isinstance(check, Response):
+            return check
         page = unit_page(session, check, portal.clock(), _base(token))
+    assert check.link is not None
     who = str(check.link)
     return portal.pages.render(
         "unit.html.j2", page=page, base=_base(token), banner=_banner(portal, check, ok), per_file=file_size(portal.limits_per_file),
