@@ -183,3 +183,24 @@ def test_registration_and_individual_nominees_through_the_link(portal: PortalUnd
             ("Nguyễn Văn An", "Chủ tịch UBND xã"), ("Trần Thị Bình", "Công chức"),
         ]  # fmt: skip
     assert "Cá nhân đề nghị khen thưởng" not in response.text  # Lộc Ninh awards collectives only
+
+
+def test_a_unit_names_individual_nominees_where_the_plan_awards_individuals_and_their_documents_are_then_owed(portal: PortalUnderTest) -> None:
+    plan_file = portal.plans / "loc-ninh-2024-2025.yaml"
+    text = plan_file.read_text(encoding="utf-8").replace("  individuals: []", "  individuals: [ubnd-xa]")
+    individual_report = (
+        "      - code: bao_cao_ca_nhan\n        name: Báo cáo thành tích của cá nhân đề nghị khen thưởng\n        for: [individual]\n"
+    )
+    text = text.replace("        form: Mẫu số 08, Phụ lục kèm theo Nghị định số 98/2023/NĐ-CP ngày 31/12/2023\n",
+                        "        form: Mẫu số 08, Phụ lục kèm theo Nghị định số 98/2023/NĐ-CP ngày 31/12/2023\n" + individual_report, 1)  # fmt: skip
+    plan_file.write_text(text, encoding="utf-8")
+    portal.client.app.state.portal._plans = (-100.0, {})  # read the changed plan now
+    link = portal.link()
+    page = portal.client.get(link).text
+    assert "Cá nhân đề nghị khen thưởng" in page and "Báo cáo thành tích của cá nhân" not in page
+    action = f"{link}/de-nghi/ho_so_khen_thuong/submission_deadline"
+    response = portal.client.post(action, data={"bao_ve": portal.guard(page, action), "ten": "  Trần   Thị Bình "})
+    assert response.status_code == 200 and "Đã ghi nhận cá nhân đề nghị khen thưởng" in response.text
+    assert "<li>Trần Thị Bình</li>" in response.text
+    missing = response.text.split("Còn thiếu: ", 1)[1].split("</p>", 1)[0]
+    assert missing.startswith("Tờ trình") and missing.endswith("Báo cáo thành tích của cá nhân đề nghị khen thưởng.")  # the unit's own and the nominee's

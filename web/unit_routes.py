@@ -182,8 +182,9 @@ async def nominate(request: Request, token: str, deliverable: str, due: str) -> 
         find_occurrence(check.dates, deliverable, due)
         now = portal.clock()
         with session_scope(portal.engine) as session:
+            nominees = [("individual", name)] + ([("collective", unit.code)] if unit.group in plan.participants.collectives else [])
             record_receipt(
-                session, plan, year, unit.code, (), now, [("individual", name)], message_renderer(session),
+                session, plan, year, unit.code, (), now, nominees, message_renderer(session),
                 deliverable=deliverable, due=due, source=unit_source(unit.code), link=str(check.link), ip=portal.client_ip(request),
             )  # fmt: skip
     except (FormRefused, InvalidInput) as refused:
