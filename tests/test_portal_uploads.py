@@ -204,3 +204,19 @@ def test_a_unit_names_individual_nominees_where_the_plan_awards_individuals_and_
     assert "<li>Trần Thị Bình</li>" in response.text
     missing = response.text.split("Còn thiếu: ", 1)[1].split("</p>", 1)[0]
     assert missing.startswith("Tờ trình") and missing.endswith("Báo cáo thành tích của cá nhân đề nghị khen thưởng.")  # the unit's own and the nominee's
+
+
+def test_an_accepted_document_takes_no_more_files_and_nothing_is_stored(portal: PortalUnderTest) -> None:
+    link = portal.link()
+    portal.upload(link, "to_trinh", [("a.pdf", PDF)])
+    with Session(portal.engine) as session:
+        document = session.exec(select(SubmittedDocument)).one()
+        document.status = "accepted"
+        session.add(document)
+        session.commit()
+    action = f"{link}/nop/ho_so_khen_thuong/submission_deadline/to_trinh"
+    refused = portal.client.post(action, files=[("tep", ("b.pdf", sample_pdf("khac")))])  # refused before any byte is read
+    assert refused.status_code == 409 and "đã được cơ quan thường trực chấp nhận" in refused.text
+    assert 'action="' + action not in portal.client.get(link).text  # no form for it any more
+    stored = [p.name for p in (portal.plans.parent / "data" / "uploads").rglob("*.pdf")]
+    assert stored == [f"{hashlib.sha256(PDF).hexdigest()}.pdf"]

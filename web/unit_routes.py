@@ -10,6 +10,7 @@ from fastapi import APIRouter, Request
 from sqlmodel import Session
 from starlette.responses import RedirectResponse, Response
 
+from models import DocumentStatus
 from models.db import session_scope
 from models.queries.portal import current_bytes, find_document
 from notifications.render import clock_date
@@ -118,9 +119,12 @@ async def upload(request: Request, token: str, deliverable: str, due: str, kind:
     try:
         check_origin(request, portal.settings.public_url)
         owed = check.dates.occurrence(occurrence)
-        if owed is None or kind not in {d.code for d in owed.deliverable.document_list}:
+        if owed is None or kind not in {d.code for d in owed.deliverable.document_list} or unit.group not in plan.owing_groups(owed.deliverable):
             return portal.pages.message("Không có tài liệu này", "Tài liệu này không có trong việc phải nộp của đơn vị.", 404, back=_base(token))
         with session_scope(portal.engine) as session:
+            handed = find_document(session, plan.code, year, unit.code, occurrence, kind)
+            if handed is not None and handed.status == DocumentStatus.accepted:
+                raise FormRefused(409, "Tài liệu này đã được cơ quan thường trực chấp nhận, không nộp thêm.")
             room = portal.limits_per_deliverable - current_bytes(session, plan.code, year, unit.code, occurrence)
         limits = Limits(portal.limits_per_file, max(room, 0))
         _, files = await receive_files(request, portal.store, limits, "tep", lambda fields: portal.guard.check(who, purpose, fields.get(GUARD_FIELD)))
