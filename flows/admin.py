@@ -24,7 +24,7 @@ def record_dossier(
     with session_scope() as session:
         receipt = record_receipt(
             session, cycle_plan(plan, year), year, unit, documents, received_at, renderer=message_renderer(session),
-            deliverable=deliverable, due=due,
+            deliverable=deliverable, due=due, source="quản trị viên (biểu mẫu Prefect)",
         )  # fmt: skip
     sent, alerts = send_messages()
     return {
