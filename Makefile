@@ -26,6 +26,7 @@ bench: $(VENV)
 	$(BIN)/python bench/cli.py
 	$(BIN)/python bench/notify.py
 	$(BIN)/python bench/tick.py
+	$(BIN)/python bench/portal.py
 
 serve: $(VENV)
 	$(BIN)/thidua serve --embedded

@@ -9,6 +9,7 @@ from cli.demo import demo
 from cli.install import db_app, doctor, init
 from cli.notify import notify_app, outbox_app
 from cli.plans import calendar, plan_app
+from cli.portal import portal_app, web
 from cli.units import units_app
 from deployments.prefect_env import offline_prefect
 
@@ -42,3 +43,5 @@ app.add_typer(outbox_app, name="outbox")
 app.command("init")(init)
 app.command("doctor")(doctor)
 app.add_typer(db_app, name="db")
+app.command("web")(web)
+app.add_typer(portal_app, name="portal")

@@ -63,13 +63,14 @@ def receive(
     from models.db import session_scope
     from services.plans import cycle_plan
     from services.receipts import record_receipt
-    from services.runtime import renderer
+    from services.runtime import message_renderer
 
     def action() -> None:
         the_plan, when, nominees = cycle_plan(plan, year), _instant(at), [_nominee(n) for n in nominee]
         with session_scope() as session:
             receipt = record_receipt(
-                session, the_plan, year, unit, doc, when, nominees, renderer(), deliverable=deliverable, due=due
+                session, the_plan, year, unit, doc, when, nominees, message_renderer(session), deliverable=deliverable, due=due,
+                source="quản trị viên (dòng lệnh)"
             )
         state, occurrence = receipt.state, receipt.occurrence
         words = DELIVERY[state.status] + (" — trễ hạn" if state.late else "")

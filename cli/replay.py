@@ -1,8 +1,10 @@
 """`make demo`: replay the 2025 cycle of the Lộc Ninh plan on the days that matter, end to end.
 
 Embedded defaults only: SQLite in `out/demo`, the local SMTP sink and Zalo server, Prefect's local
-API. Simulated units submit early, between reminders, late, incompletely or never; one commune was
-merged on 01/07/2025. The Đồng Tháp 2021–2025 phase summary runs in quarter I 2026 as well.
+API, and the unit portal (`thidua web` on 127.0.0.1, its clock following the replay). Simulated units
+submit early, between reminders, late, incompletely or never; some of them hand their documents in
+themselves, through the link of their latest reminder, over HTTP; one commune was merged on
+01/07/2025. The Đồng Tháp 2021–2025 phase summary runs in quarter I 2026 as well.
 """
 
 import csv
@@ -18,8 +20,10 @@ from typing import Any
 
 from sqlmodel import Session, func, select
 
+from cli.portal_visits import Portal, hand_in, latest_link, running_portal
 from deployments.prefect_env import settled_task_runs
 from models import OutboxMessage, OutboxStatus, Unit
+from notifications.devservers import free_port
 from notifications.devservers.smtp_sink import SmtpSink
 from notifications.devservers.zalo_server import ZaloServer
 from thidua.cycle.state import AGENCY
@@ -47,6 +51,8 @@ REPORTS: dict[str, date | None] = {
     "ln-p-giao-duc-dao-tao": date(2025, 11, 26),  # dossier early, report after two report reminders
     "ln-ub-loc-thai": None,  # dossier early, report never: chased for the report alone
 }
+# These units hand in through the personal link of their latest reminder (uploads over HTTP to `thidua web`).
+THROUGH_LINKS = {"ln-p-lao-dong-tbxh", "ln-ub-loc-quang", "ln-ub-loc-an"}
 AGENCY_SUBMITS = date(2025, 12, 12)  # Phòng Nội vụ's tờ trình to the chairman, on its own deadline
 DISCIPLINED = "ln-ub-loc-thuan"  # a key leader reprimanded: not eligible
 NO_INITIATIVE = "ln-p-tu-phap"  # no initiative recognised this year: not eligible
@@ -86,13 +92,14 @@ def local_servers(store: Path) -> Iterator[tuple[SmtpSink, ZaloServer]]:
         zalo.stop()
 
 
-def configure(out: Path, smtp: SmtpSink, zalo: ZaloServer) -> None:
-    """Point the application at the demo database and the local servers (before anything is cached)."""
+def configure(out: Path, smtp: SmtpSink, zalo: ZaloServer, portal_port: int) -> None:
+    """Point the application at the demo database, the local servers and the portal (before anything is cached)."""
     from config import get_settings
     from models.db import default_engine
 
     os.environ.update(
         THIDUA_DATA_DIR=str(out),
+        THIDUA_PUBLIC_URL=f"http://127.0.0.1:{portal_port}",
         THIDUA_DATABASE_URL=f"sqlite:///{out / 'thidua.db'}",
         THIDUA_SMTP_HOST="127.0.0.1",
         THIDUA_SMTP_PORT=str(smtp.port),
@@ -141,25 +148,70 @@ def _handed_in(code: str, index: int, day: date) -> list[tuple[str, tuple[str, .
     return dossier + ([("bao_cao_ket_qua", ("bao_cao_ket_qua",))] if report_on == day else [])
 
 
+def through_links(units: list[Unit], day: date, portal: Portal, smtp: SmtpSink, timeline: Timeline) -> None:
+    """Units of `THROUGH_LINKS` open the link of their latest reminder and upload what they hand in on `day`."""
+    from services.plans import find_plan
+
+    plan = find_plan(PLAN)
+    portal.set_time(datetime(day.year, day.month, day.day, 10, 30, tzinfo=TZ))
+    for i, unit in enumerate(units):
+        handed = _handed_in(unit.code, i, day) if unit.code in THROUGH_LINKS else []
+        link = latest_link(smtp, unit.focal_email or "") if handed else None
+        for code, docs in handed:
+            deliverable = plan.deliverable(code)
+            assert deliverable is not None and link is not None
+            names = {d.code: d.name for d in deliverable.document_list}
+            banners, state = hand_in(link, f"{code}/{deliverable.due[0]}", {d: names[d] for d in docs})
+            line = f"{unit.name} tự nộp {deliverable.name.lower()} qua đường dẫn riêng trong tin nhắn ({len(docs)} tài liệu)"
+            timeline.add(day, f"{line}: trang của đơn vị báo «{banners[-1].rstrip('.')}», «{state}»")
+
+
 def receipts_on(session: Session, day: date, timeline: Timeline) -> None:
-    """Record what simulated units (and the standing agency) hand in on `day` (at 09:00)."""
+    """Record what simulated units (and the standing agency) hand in on `day` (at 09:00), except those that hand in
+    through their links."""
     from services.plans import find_plan
     from services.receipts import record_receipt
-    from services.runtime import renderer
+    from services.runtime import message_renderer
 
     plan = find_plan(PLAN)
     at = datetime(day.year, day.month, day.day, 9, tzinfo=TZ)
     units = session.exec(select(Unit).where(Unit.plan == PLAN).order_by(Unit.code)).all()
-    handed = [(u.code, u.name, d, docs) for i, u in enumerate(units) for d, docs in _handed_in(u.code, i, day)]
+    handed = [(u.code, u.name, d, docs) for i, u in enumerate(units) if u.code not in THROUGH_LINKS for d, docs in _handed_in(u.code, i, day)]
     if day == AGENCY_SUBMITS:
         handed.append((AGENCY, plan.standing_agency.name, "trinh_khen_thuong", ("to_trinh_chu_tich",)))
     for code, name, deliverable, docs in handed:
-        receipt = record_receipt(session, plan, YEAR, code, docs, at, renderer=renderer(), deliverable=deliverable)
+        receipt = record_receipt(session, plan, YEAR, code, docs, at, renderer=message_renderer(session), deliverable=deliverable)
         state, labels = receipt.state, {d.code: d.name for d in receipt.occurrence.deliverable.document_list}
         missing = "; ".join(labels[c] for c in state.missing)
         words = "đã đủ" + (" (trễ hạn)" if state.late else "") if state.complete else f"còn thiếu {missing}"
         timeline.add(day, f"Nhận {lower_first(receipt.occurrence.name)} của {name}: {words}")
     session.commit()
+
+
+def replay_days(days: list[date], units: list[Unit], portal: Portal, smtp: SmtpSink, timeline: Timeline) -> None:
+    """Each day: what units hand in (recorded, or uploaded through their links), the administrator's date, the
+    daily dispatcher."""
+    from flows.daily import daily
+    from models.db import session_scope
+    from models.queries.cycle import set_admin_date
+    from services.plans import find_plan
+
+    awaited: set[str] = set()
+    for day in days:
+        with session_scope() as session:
+            receipts_on(session, day, timeline)
+            if day == date(2025, 12, 1):
+                set_admin_date(session, find_plan(PLAN), YEAR, "par_announcement", ANNOUNCEMENT)
+                timeline.add(day, f"Quản trị viên đặt ngày công bố Chỉ số CCHC: {long_date(ANNOUNCEMENT)}")
+        through_links(units, day, portal, smtp, timeline)
+        portal.set_time(datetime(day.year, day.month, day.day, 7, tzinfo=TZ))
+        for result in daily(as_of=day):
+            for line in result["lines"]:
+                entry = f"[{result_heading(result)}] {line}"
+                if result["flow"] != "guidance" or entry not in awaited:  # guidance awaited: told once
+                    timeline.add(day, entry)
+                    awaited.add(entry)
+        settled_task_runs(poll_s=0.2, readings=2)  # the temporary server records a day's task runs before the next day writes
 
 
 def outbox_counts(session: Session) -> Counter[str]:
@@ -175,36 +227,28 @@ def run(out: Path, echo: Callable[[str], None]) -> dict[str, Any]:
         shutil.rmtree(out)
     out.mkdir(parents=True)
     timeline = Timeline()
+    portal_port = free_port()
     with local_servers(out / "sinks") as (smtp, zalo):
-        configure(out, smtp, zalo)
+        configure(out, smtp, zalo, portal_port)
         from config import get_settings
-        from flows.daily import daily
         from models.db import default_engine, session_scope
-        from models.queries.cycle import load_state, set_admin_date
+        from models.queries.cycle import load_state
         from models.queries.units import directory
         from notifications.channels.zalo import bootstrap_token
         from services.plans import find_plan
 
-        echo(f"Chạy thử kế hoạch {PLAN}, chu kỳ {YEAR}: dữ liệu trong {out}, SMTP 127.0.0.1:{smtp.port}, Zalo {zalo.url}")
+        echo(
+            f"Chạy thử kế hoạch {PLAN}, chu kỳ {YEAR}: dữ liệu trong {out}, SMTP 127.0.0.1:{smtp.port}, Zalo {zalo.url}, "
+            f"cổng thông tin đơn vị http://127.0.0.1:{portal_port}"
+        )
         bootstrap_token(default_engine(), get_settings(), *zalo.issue_tokens(), expires_in=90000)
         with session_scope() as session:
             seed(session, out)
+            units = list(session.exec(select(Unit).where(Unit.plan == PLAN).order_by(Unit.code)).all())
         handing_days = {d for steps in BEHAVIOUR.values() for d, _ in steps} | {d for d in REPORTS.values() if d}
-        awaited: set[str] = set()
         days = sorted({*KEY_DAYS, *EARLY_DAYS, *handing_days})
-        for day in days:
-            with session_scope() as session:
-                receipts_on(session, day, timeline)
-                if day == date(2025, 12, 1):
-                    set_admin_date(session, find_plan(PLAN), YEAR, "par_announcement", ANNOUNCEMENT)
-                    timeline.add(day, f"Quản trị viên đặt ngày công bố Chỉ số CCHC: {long_date(ANNOUNCEMENT)}")
-            for result in daily(as_of=day):
-                for line in result["lines"]:
-                    entry = f"[{result_heading(result)}] {line}"
-                    if result["flow"] != "guidance" or entry not in awaited:  # guidance awaited: told once
-                        timeline.add(day, entry)
-                        awaited.add(entry)
-            settled_task_runs(poll_s=0.2, readings=2)  # the temporary server records a day's task runs before the next day writes
+        with running_portal(out, portal_port, datetime(2025, 1, 2, 7, tzinfo=TZ)) as portal:
+            replay_days(days, units, portal, smtp, timeline)
         echo(timeline.render())
         with session_scope() as session:
             state = load_state(session, find_plan(PLAN), YEAR, date(2025, 12, 31))
@@ -225,6 +269,7 @@ def run(out: Path, echo: Callable[[str], None]) -> dict[str, Any]:
             "escalations": counts["escalation_head"] + counts["escalation_agency"] + counts["escalation_chairman"],
             "late_units": sorted(u.code for u in late),
             "duplicates": duplicates,
+            "through_links": sorted(s.unit.code for s in state.units if s.unit.code in THROUGH_LINKS and s.deliveries[dossier].state.complete),
         }
     outputs = sorted(p for p in (out / "outputs").rglob("*") if p.is_file()) if (out / "outputs").exists() else []
     merged = "".join(f"; {u.name} ({u.code}) {reason.split(';')[0]}" for u, reason in gone)
@@ -233,7 +278,7 @@ def run(out: Path, echo: Callable[[str], None]) -> dict[str, Any]:
         f"đã gửi {summary['sent']['email']} email và {summary['sent']['zalo']} tin Zalo; "
         f"{summary['reminders']} lượt nhắc, {summary['escalations']} lượt báo cáo; "
         f"hồ sơ trễ hạn: {', '.join(f'{u.name} ({u.code})' for u in sorted(late, key=lambda u: u.code)) or 'không'}; "
-        f"tin trùng: {summary['duplicates']}."
+        f"tin trùng: {summary['duplicates']}; tự nộp đủ hồ sơ qua đường dẫn riêng: {len(summary['through_links'])} đơn vị."
     )
     if outputs:
         echo("Kết quả thẩm định và báo cáo:\n" + "\n".join(f"  {p}" for p in outputs))

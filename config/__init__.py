@@ -39,11 +39,26 @@ class Settings(BaseSettings):
     zalo_zns_template_id: str | None = None
     zalo_rate_per_s: float = 10.0  # requests a second to Zalo (it is reported to allow 20; 0: no limit)
 
+    # The unit portal (`thidua web`, docs/portal.md).
+    web_host: str = "127.0.0.1"
+    web_port: int = Field(default=8000, ge=1, le=65535)
+    public_url: str | None = Field(default=None, pattern=r"^https?://[^\s/?#]+(/[^\s?#]*)?$")  # unset: messages carry no link
+    secret_keys: SecretStr | None = None  # signing keys, comma-separated, newest last; unset: a key file in data_dir
+    uploads_dir: Path | None = None  # default: data_dir/uploads
+    upload_file_mb: float = Field(default=20, gt=0)  # at most this many MB per file
+    upload_deliverable_mb: float = Field(default=50, gt=0)  # at most this many MB of current files per deliverable
+    admin_users: dict[str, SecretStr] = {}  # JSON {"name": "<argon2 hash from `thidua portal hash-password`>"}; {}: no admin side
+    bad_token_limit: int = Field(default=20, ge=1)  # bad links or passwords per IP in 10 minutes before it is refused
+
     def resolved_database_url(self) -> str:
         """The database URL: THIDUA_DATABASE_URL, DATABASE_URL, or a SQLite file in the data dir."""
         import os
 
         return self.database_url or os.environ.get("DATABASE_URL") or f"sqlite:///{(self.data_dir / 'thidua.db').resolve()}"
+
+    def resolved_uploads_dir(self) -> Path:
+        """Where uploaded files are stored: THIDUA_UPLOADS_DIR, or `uploads` in the data dir."""
+        return self.uploads_dir or self.data_dir / "uploads"
 
 
 @lru_cache

@@ -13,7 +13,7 @@ from models.types import utcnow
 from services.council import record_decision
 from services.plans import cycle_plan
 from services.receipts import record_receipt, record_registration
-from services.runtime import outputs_dir, renderer, today
+from services.runtime import message_renderer, outputs_dir, today
 from tasks.appraisal import publish_appraisal, write_proposal_files_task
 from tasks.send import send_messages
 from thidua.appraisal.counts import summary_lines
@@ -32,8 +32,8 @@ def record_dossier(ho_so: ReceiptForm) -> dict[str, Any]:
     with refusals(), session_scope() as session:
         plan = cycle_plan(ho_so.ke_hoach, ho_so.nam)
         receipt = record_receipt(
-            session, plan, ho_so.nam, ho_so.don_vi, ho_so.tai_lieu, ho_so.luc_nhan, renderer=renderer(),
-            deliverable=ho_so.viec_phai_nop, due=ho_so.han,
+            session, plan, ho_so.nam, ho_so.don_vi, ho_so.tai_lieu, ho_so.luc_nhan, renderer=message_renderer(session),
+            deliverable=ho_so.viec_phai_nop, due=ho_so.han, source="quản trị viên (biểu mẫu Prefect)",
         )  # fmt: skip
     sending = send_messages()
     return {

@@ -5,6 +5,8 @@ from models.cycle import (
     CalendarOverride,
     Cycle,
     CycleEvent,
+    DocumentFile,
+    DocumentStatus,
     Nominee,
     Registrant,
     Registration,
@@ -12,17 +14,22 @@ from models.cycle import (
     SubmittedDocument,
 )
 from models.outbox import OutboxMessage, OutboxStatus
+from models.portal import AuditEntry, BadTokenHit, UnitLink
 from models.scores import AwardProposal, IndividualRecord, Score
 from models.units import Unit
 from models.zalo import ZaloToken
 
 __all__ = [
     "AppraisalRun",
+    "AuditEntry",
     "AwardProposal",
+    "BadTokenHit",
     "CalendarOverride",
     "CouncilDecision",
     "Cycle",
     "CycleEvent",
+    "DocumentFile",
+    "DocumentStatus",
     "IndividualRecord",
     "Nominee",
     "OutboxMessage",
@@ -33,5 +40,6 @@ __all__ = [
     "Submission",
     "SubmittedDocument",
     "Unit",
+    "UnitLink",
     "ZaloToken",
 ]

@@ -1,6 +1,7 @@
 """A plan's yearly cycle: admin-set dates, calendar overrides, what owners handed in, registrations, what happened."""
 
 from datetime import date, datetime
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import JSON, Column, ForeignKey, Integer, UniqueConstraint
@@ -49,8 +50,14 @@ class Submission(SQLModel, table=True):
     completed_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime))
 
 
+class DocumentStatus(StrEnum):
+    received = "received"  # handed in, not yet looked at: counts as received
+    accepted = "accepted"
+    rejected = "rejected"  # missing again: the owner is chased for it until it comes back
+
+
 class SubmittedDocument(SQLModel, table=True):
-    """One document of a submission (tờ trình, biên bản, báo cáo thành tích...)."""
+    """One document of a submission (tờ trình, biên bản, báo cáo thành tích...), its files and the agency's decision."""
 
     __table_args__ = (UniqueConstraint("submission_id", "kind", name="uq_submitteddocument_kind"),)
 
@@ -58,6 +65,26 @@ class SubmittedDocument(SQLModel, table=True):
     submission_id: int = Field(sa_column=Column(Integer, ForeignKey("submission.id", ondelete="CASCADE"), nullable=False))
     kind: str
     received_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+    status: DocumentStatus = Field(default=DocumentStatus.received)
+    reason: str | None = None  # why it was rejected
+    decided_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime))
+    decided_by: str | None = None
+    rejections: int = 0  # how many times it was rejected (a new round of confirmations each time)
+    source: str = "quản trị viên"  # who recorded it: an administrator (CLI, Prefect form) or the unit's link
+
+
+class DocumentFile(SQLModel, table=True):
+    """A file handed in for a document, stored under its content's name; `current` until a rejection replaces it."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    document_id: int = Field(sa_column=Column(Integer, ForeignKey("submitteddocument.id", ondelete="CASCADE"), nullable=False, index=True))
+    stored_name: str  # `<sha256>.<ext>` in the uploads folder
+    original_name: str  # as the unit's device named it, for display
+    content_type: str  # pdf | docx | xlsx | jpeg | png, from the content
+    size: int
+    uploaded_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+    link: str  # the link that made it: `plan/year/unit#generation`
+    current: bool = True
 
 
 class Nominee(SQLModel, table=True):

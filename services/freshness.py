@@ -12,7 +12,7 @@ from models.db import session_scope
 from models.queries.cycle import load_state
 from notifications.outbox import Restated, StillTrue
 from services.plans import active_plans
-from services.runtime import renderer
+from services.runtime import message_renderer
 from thidua.cycle.restate import CHECKED, Written, restate
 from thidua.dates import local_day
 
@@ -32,6 +32,7 @@ def _verdicts(engine: Engine, rows: Sequence[Row[Any]], now: datetime) -> Mappin
         return {}
     plans, verdicts = active_plans(), {}
     with session_scope(engine) as session:
+        render = message_renderer(session).render
         for (code, year), group in groups.items():
             if code not in plans:  # a plan file since removed: its messages go out as written
                 continue
@@ -41,7 +42,7 @@ def _verdicts(engine: Engine, rows: Sequence[Row[Any]], now: datetime) -> Mappin
                 if isinstance(verdict, str):
                     verdicts[row.id] = Restated(expired=verdict)
                 elif verdict is not None:
-                    rendered = renderer().render(verdict.context)
+                    rendered = render(verdict.context)
                     if (rendered.subject, rendered.text) != (row.subject, row.body_text):
                         verdicts[row.id] = Restated(rendered=rendered)
     return verdicts

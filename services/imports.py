@@ -47,7 +47,7 @@ def import_nominees(session: Session, path: Path, plan: Plan, year: int, at: dat
     units = directory(session, plan.code)
     by_unit = parse_nominees(path, plan, year, {code: u.group for code, u in units.items()})
     dossier = find_occurrence(load_dates(session, plan, year, local_day(at)), None, None)
-    errors = [e for code, named in by_unit.items() for e in receipt_errors(plan, year, dossier, code, units, (), named, at)]
+    errors = [e for code, named in by_unit.items() for e in receipt_errors(plan, year, dossier, code, units.get(code), (), named, at, units)]
     if errors:
         raise InvalidInput(errors)
     for code, named in by_unit.items():

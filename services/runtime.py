@@ -4,9 +4,12 @@ from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
 
+from sqlmodel import Session
+
 from config import get_settings
 from models.types import utcnow
 from notifications.render import Renderer
+from services.links import unit_links
 from thidua.dates import TZ, local_day
 
 
@@ -31,5 +34,11 @@ def outputs_dir(plan: str, year: int | None = None) -> Path:
 
 @lru_cache
 def renderer() -> Renderer:
-    """The message renderer, templates compiled once per process (an authority's overrides first)."""
+    """The message renderer, templates compiled once per process (an authority's overrides first); no links."""
     return Renderer(get_settings().templates_dir)
+
+
+def message_renderer(session: Session) -> Renderer:
+    """The renderer of messages written (or checked again) in `session`: each owner's personal link in them,
+    at its generation in this transaction (none while THIDUA_PUBLIC_URL is not set)."""
+    return renderer().with_links(unit_links(session))

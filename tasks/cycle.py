@@ -15,7 +15,7 @@ from models.queries.cycle import load_state
 from models.queries.events import record_event
 from notifications.outbox import enqueue
 from services.plans import active_plans
-from services.runtime import instant_on, renderer
+from services.runtime import instant_on, message_renderer
 from thidua.cycle.decide import StepBatch
 from thidua.cycle.state import CycleState
 
@@ -37,7 +37,7 @@ def write_step(state: CycleState, work: StepBatch) -> int:
     with session_scope() as session:
         drafts, written = iter(work.drafts), 0
         while chunk := list(islice(drafts, ENQUEUE_CHUNK)):
-            written += enqueue(session, chunk, renderer(), now=instant_on(day))
+            written += enqueue(session, chunk, message_renderer(session), now=instant_on(day))
         units = [s.unit.code for s in work.units]
         record_event(session, plan, year, *due.event, day, units, milestone=due.milestone.kind, channels=dict(work.channels))
         for missed in due.supersedes:

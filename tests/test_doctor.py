@@ -23,6 +23,7 @@ from notifications.channels.zalo import bootstrap_token
 from notifications.devservers import free_port
 from notifications.devservers.smtp_sink import SmtpSink
 from notifications.devservers.zalo_server import ZaloServer
+from notifications.render import ZNS_PARAMETERS
 from services.doctor import run_checks
 from services.imports import import_units
 from thidua.doctor import Check
@@ -124,9 +125,14 @@ def test_a_zns_template_not_approved_or_with_other_parameters_is_caught(installa
     [pending] = failed(run_checks(installation.settings))["Kênh Zalo"]
     assert "PENDING_REVIEW" in pending
     installation.zalo.faults.template_approved = True
-    installation.zalo.template_parameters = ("recipient_name", "unit_name", "ngay_het_han")
+    installation.zalo.template_parameters = {"recipient_name": True, "unit_name": True, "ngay_het_han": True}
     [mismatch] = failed(run_checks(installation.settings))["Kênh Zalo"]
-    assert "không khớp" in mismatch and "thiếu: contact, deadline" in mismatch and "thừa: ngay_het_han" in mismatch
+    assert "không khớp" in mismatch and "template thiếu: recipient_name" not in mismatch
+    assert "template thiếu: plan, milestone, deadline, missing, contact" in mismatch and "template đòi thêm: ngay_het_han" in mismatch
+    installation.zalo.template_parameters = {name: True for name in ZNS_PARAMETERS}  # no personal link declared
+    assert "Kênh Zalo" not in failed(run_checks(installation.settings))  # fine while the portal is off
+    [no_link] = failed(run_checks(installation.with_settings(public_url="https://thidua.example.vn")))["Kênh Zalo"]
+    assert "template thiếu: link" in no_link
 
 
 def test_plan_files_that_are_broken_or_missing_are_caught(installation: Installation) -> None:

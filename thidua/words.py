@@ -91,6 +91,18 @@ def percent(value: float, among: Scale | Iterable[float] = ()) -> str:
     return number(value, among) + "%"
 
 
+def clock_date(local: datetime) -> str:
+    """`14:05, Thứ Ba, 25/11/2025`: a local (Vietnam) time, as a receipt states it."""
+    return f"{local:%H:%M}, {long_date(local.date())}"
+
+
+def file_size(size: int) -> str:
+    """`1,2 MB`, `350 KB`: a file's size the Vietnamese way."""
+    if size >= 1_000_000:
+        return f"{size / 1_000_000:.1f}".removesuffix(".0").replace(".", ",") + " MB"
+    return f"{max(size // 1000, 1)} KB"
+
+
 ROLL = {
     "next_working_day": "chuyển sang ngày làm việc tiếp theo (Điều 148 Bộ luật Dân sự 2015)",
     "previous_working_day": "đưa về ngày làm việc liền trước để bảo đảm đủ thời hạn",
@@ -146,7 +158,21 @@ MESSAGE = {
     "dossier_received": "Xác nhận đã nhận hồ sơ",
     "dossier_incomplete": "Báo hồ sơ còn thiếu",
     "admin_alert": "Cảnh báo sự cố gửi thông báo",
+    "document_rejected": "Báo tài liệu bị trả lại",
 }
+
+AUDIT_ACTION = {
+    "upload": "nộp tệp",
+    "receive": "ghi nhận đã nhận",
+    "register": "đăng ký thi đua",
+    "nominate": "đề nghị cá nhân",
+    "accept": "chấp nhận tài liệu",
+    "reject": "trả lại tài liệu",
+    "revoke": "thu hồi đường dẫn",
+    "download": "tải tệp",
+}
+
+DOCUMENT_STATUS = {"received": "đã nhận, chờ xem xét", "accepted": "đã chấp nhận", "rejected": "bị trả lại"}
 
 FLOW = {
     "notify": "thông báo, nhắc hạn và báo cáo chậm nộp",

@@ -1,6 +1,6 @@
 """A cycle in the database: the dates an administrator set, calendar overrides, recorded steps, and its state."""
 
-from datetime import date
+from datetime import date, datetime
 
 from sqlmodel import Session, col, or_, select
 
@@ -11,6 +11,7 @@ from models.types import utcnow
 from thidua.calendar import WorkingCalendar
 from thidua.cycle.state import CycleDates, CycleState, Event, cycle_state
 from thidua.dates import end_of_day
+from thidua.directory import Unit
 from thidua.plan.milestones import ScheduledMilestone, check_admin_date, milestones_for_year, plan_calendar
 from thidua.plan.schema import Plan
 
@@ -57,6 +58,11 @@ def load_state(session: Session, plan: Plan, year: int, as_of: date) -> CycleSta
     dates = load_dates(session, plan, year, as_of)
     instant = min(utcnow(), end_of_day(as_of))
     return cycle_state(dates, directory(session, plan.code).values(), cycle_receipts(session, plan, year), instant)
+
+
+def unit_state(session: Session, dates: CycleDates, unit: Unit, instant: datetime) -> CycleState:
+    """The cycle's state as of `instant` with `unit` as its only owner (one unit's page: a few rows)."""
+    return cycle_state(dates, [unit], cycle_receipts(session, dates.plan, dates.year, unit.code), instant)
 
 
 def set_admin_date(session: Session, plan: Plan, year: int, kind: str, day: date) -> Cycle:

@@ -3,7 +3,9 @@
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
+from sqlalchemy import Row
 from sqlmodel import Session, select
 
 from models.units import Unit as UnitRow
@@ -27,8 +29,8 @@ class ImportReport:
         return len(self.added) + len(self.updated) + len(self.unchanged)
 
 
-def to_unit(row: UnitRow) -> Unit:
-    """A directory row as the core sees it."""
+def to_unit(row: UnitRow | Row[Any]) -> Unit:
+    """A directory row (an ORM row or a plain result row with the same columns) as the core sees it."""
     return Unit(
         code=row.code,
         name=row.name,
@@ -45,6 +47,12 @@ def to_unit(row: UnitRow) -> Unit:
 def directory(session: Session, plan: str) -> dict[str, Unit]:
     """Every unit of the plan's directory by code."""
     return {row.code: to_unit(row) for row in session.exec(select(UnitRow).where(UnitRow.plan == plan))}
+
+
+def unit_by_code(session: Session, plan: str, code: str) -> Unit | None:
+    """One unit of the plan's directory, or None."""
+    row = session.exec(select(UnitRow).where(UnitRow.plan == plan, UnitRow.code == code)).first()
+    return to_unit(row) if row else None
 
 
 def save_units(session: Session, plan: str, units: Sequence[dict[str, object]]) -> ImportReport:

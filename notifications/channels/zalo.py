@@ -26,7 +26,7 @@ from models.types import utcnow
 from models.zalo import ZaloToken
 from notifications.channels.base import Delivery, DeliveryResult, Health, Lease, Masker, Outgoing, SendRate
 from notifications.channels.zalo_errors import ZaloError, classify
-from notifications.render import ZNS_PARAMETERS, one_line
+from notifications.render import ZNS_LINK, ZNS_PARAMETERS, one_line
 from notifications.secrets import ZALO_APP_SECRET_BLOCK, resolve_secret
 from thidua.channels import OA_PREFIX
 from thidua.dates import TIMEZONE
@@ -212,6 +212,7 @@ class ZaloChannel:
         openapi_url: str,
         business_url: str,
         zns_template_id: str | None,
+        zns_parameters: Sequence[str] = ZNS_PARAMETERS,  # what thidua fills in the template (the check compares)
         timeout: float = 20.0,
         concurrency: int = 8,
         transport: httpx.AsyncBaseTransport | None = None,
@@ -224,6 +225,7 @@ class ZaloChannel:
         self._zns_url = business_url.rstrip("/") + "/message/template"
         self._template_url = business_url.rstrip("/") + "/template/info/v2"
         self._template_id, self._timeout, self._concurrency, self._transport = zns_template_id, timeout, concurrency, transport
+        self._zns_parameters = tuple(zns_parameters)
         self._token: TokenPair | None = None
         self._token_lock = asyncio.Lock()
 
@@ -257,7 +259,7 @@ class ZaloChannel:
             payload = response.json()
             code = int(payload.get("error", -1))
             if code == 0:
-                return _template_problem(self._template_id, dict(payload.get("data") or {}))
+                return _template_problem(self._template_id, dict(payload.get("data") or {}), self._zns_parameters)
             kind, meaning = classify(code)
             if kind == ZaloError.token and not refreshed:
                 token = await self._refreshed(token)
@@ -377,16 +379,19 @@ class ZaloChannel:
             raise
 
 
-def _template_problem(template_id: str, data: dict[str, Any]) -> dict[str, Any] | str:
-    """The template's details if thidua can send with it (enabled, with the parameters it fills); else why not."""
+def _template_problem(template_id: str, data: dict[str, Any], filled: Sequence[str]) -> dict[str, Any] | str:
+    """The template's details if thidua can send with it (enabled; declaring every parameter thidua fills and
+    requiring no other); else why not."""
     status = str(data.get("status", ""))
     if status != "ENABLE":
         return f"template ZNS {template_id} đang ở trạng thái {status or 'không rõ'}, chưa dùng được để gửi"
-    declared = {str(param.get("name")) for param in data.get("listParams") or []}
-    if declared != set(ZNS_PARAMETERS):
-        missing, extra = sorted(set(ZNS_PARAMETERS) - declared), sorted(declared - set(ZNS_PARAMETERS))
-        return (f"tham số của template ZNS {template_id} không khớp với tin thidua gửi (thiếu: {', '.join(missing) or 'không'}; "
-                f"thừa: {', '.join(extra) or 'không'}); đăng ký template với đúng các tham số {', '.join(ZNS_PARAMETERS)}")  # fmt: skip
+    params = data.get("listParams") or []
+    declared = {str(p.get("name")) for p in params}
+    required = {str(p.get("name")) for p in params if p.get("require", True)}
+    undeclared, unfilled = [p for p in filled if p not in declared], sorted(required - set(filled))
+    if undeclared or unfilled:
+        return (f"tham số của template ZNS {template_id} không khớp với tin thidua gửi (template thiếu: {', '.join(undeclared) or 'không'}; "
+                f"template đòi thêm: {', '.join(unfilled) or 'không'}); thidua điền các tham số {', '.join(filled)}")  # fmt: skip
     return data
 
 
@@ -414,5 +419,6 @@ def from_settings(settings: Settings, engine: Engine) -> ZaloChannel:
         openapi_url=settings.zalo_openapi_url,
         business_url=settings.zalo_business_url,
         zns_template_id=settings.zalo_zns_template_id,
+        zns_parameters=(*ZNS_PARAMETERS, ZNS_LINK) if settings.public_url else ZNS_PARAMETERS,
         rate=SendRate(settings.zalo_rate_per_s),
     )

@@ -28,7 +28,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from notifications.devservers import LOOPBACK, RecordingServer, free_port, run_until_stopped
-from notifications.render import ZNS_PARAMETERS
+from notifications.render import ZNS_LINK, ZNS_PARAMETERS
 
 STORE_FILE = "zalo.jsonl"
 _PHONE = re.compile(r"84\d{9}")
@@ -72,7 +72,8 @@ class ZaloServer(RecordingServer):
         self.url = f"http://{LOOPBACK}:{self.port}"
         self.app_secret = app_secret
         self.template_ids = set(template_ids)
-        self.template_parameters: tuple[str, ...] = ZNS_PARAMETERS  # what the approved template declares
+        # what the approved template declares, name → required (the personal link is optional)
+        self.template_parameters: dict[str, bool] = {name: True for name in ZNS_PARAMETERS} | {ZNS_LINK: False}
         self.faults = Faults()
         self.messages: list[ZaloReceived] = []
         self.refreshes: list[tuple[str, bool]] = []  # (refresh token presented, accepted)
@@ -170,7 +171,8 @@ class ZaloServer(RecordingServer):
             return {"error": -109, "message": "Template ID invalid"}
         if not self.faults.template_approved:
             return {"error": -131, "message": "Template is not approved"}
-        if set(body.get("template_data") or {}) != set(self.template_parameters):
+        given, declared = set(body.get("template_data") or {}), self.template_parameters
+        if given - set(declared) or {name for name, required in declared.items() if required} - given:
             return {"error": -112, "message": "Template data invalid"}
         received = ZaloReceived("/message/template", phone, str(body.get("tracking_id", "")), None, str(body["template_id"]), dict(body.get("template_data") or {}), message_id)
         quota = {"dailyQuota": "500", "remainingQuota": "499"}
@@ -196,6 +198,8 @@ class ZaloServer(RecordingServer):
         status = "ENABLE" if self.faults.template_approved else "PENDING_REVIEW"
         params = [{"name": name, "require": True, "type": "STRING", "maxLength": 100, "minLength": 0, "acceptNull": False}
                   for name in self.template_parameters]  # fmt: skip
+        for param in params:
+            param["require"] = self.template_parameters[param["name"]]
         data = {"templateId": template_id, "templateName": "Nhắc hạn thi đua", "status": status, "listParams": params,
                 "timeout": 7200000, "previewUrl": "", "templateQuality": "HIGH", "templateTag": "2", "price": "200"}  # fmt: skip
         return 200, {"error": 0, "message": "Success", "data": data}

@@ -1,8 +1,8 @@
 """Messages to write: who receives what, on which channel, saying what (rendered later by `notifications`)."""
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import dataclass, replace
+from datetime import date, datetime
 from enum import StrEnum
 
 from thidua.channels import Person, addresses, fallback_address
@@ -26,6 +26,7 @@ class MessageKind(StrEnum):
     dossier_received = "dossier_received"
     dossier_incomplete = "dossier_incomplete"
     admin_alert = "admin_alert"  # to the standing agency: sending met a problem someone must fix
+    document_rejected = "document_rejected"  # to an owner: the standing agency sent a document back, with the reason
 
 
 @dataclass(frozen=True)
@@ -51,6 +52,8 @@ class MessageContext:
     late_units: tuple[str, ...] = ()
     problems: tuple[str, ...] = ()  # admin_alert: what went wrong, one line each
     owed: tuple[str, ...] = ()  # the launch notice: every deliverable with its deadline, in words
+    received_at: datetime | None = None  # a receipt: when it arrived
+    reason: str = ""  # a rejection: why the document was sent back
 
 
 @dataclass(frozen=True)
@@ -161,14 +164,38 @@ def aggregate_drafts(cycle: CycleDates, occurrence: Occurrence, step: Step, late
     ]
 
 
-def receipt_drafts(plan: Plan, year: int, unit: Unit, occurrence: Occurrence, state: DeliveryState) -> list[Draft]:
-    """The owner's confirmation of a receipt: everything received, or what is still missing."""
+def receipt_step(state: DeliveryState, round_: int = 0) -> str:
+    """The outbox step of a confirmation: one per state of the delivery, again in each round after a rejection."""
+    step = "receipt-complete" if state.complete else "receipt-missing-" + "-".join(state.missing)
+    return f"{step}@{round_}" if round_ else step
+
+
+def receipt_drafts(
+    plan: Plan, year: int, unit: Unit, occurrence: Occurrence, state: DeliveryState, received_at: datetime | None = None,
+    round_: int = 0,
+) -> list[Draft]:  # fmt: skip
+    """The owner's confirmation of a receipt (at `received_at`): everything received, or what is still missing;
+    `round_` counts the rejections so far, so a delivery completed again is confirmed again."""
     kind = MessageKind.dossier_received if state.complete else MessageKind.dossier_incomplete
     about = (occurrence.name, occurrence.milestone)
     missing = _missing_names(occurrence, state)
-    ctx = _context(plan, year, kind, about, (unit.code, unit.name), unit.focal.name or unit.name, None, missing)
-    step = "receipt-complete" if state.complete else "receipt-missing-" + "-".join(state.missing)
-    return to_person(plan, year, unit.code, occurrence.key, step, unit.focal, ctx)
+    ctx = replace(
+        _context(plan, year, kind, about, (unit.code, unit.name), unit.focal.name or unit.name, None, missing), received_at=received_at
+    )
+    return to_person(plan, year, unit.code, occurrence.key, receipt_step(state, round_), unit.focal, ctx)
+
+
+def rejection_drafts(
+    plan: Plan, year: int, unit: Unit, occurrence: Occurrence, document: str, reason: str, decision: str
+) -> list[Draft]:  # fmt: skip
+    """The owner's notice that `document` (its name) of `occurrence` was sent back for `reason`; `decision` tells
+    the rejections apart, so each is a message of its own."""
+    about = (occurrence.name, occurrence.milestone)
+    ctx = replace(
+        _context(plan, year, MessageKind.document_rejected, about, (unit.code, unit.name), unit.focal.name or unit.name, None, (document,)),
+        reason=reason,
+    )
+    return to_person(plan, year, unit.code, occurrence.key, f"rejected-{decision}", unit.focal, ctx)
 
 
 ALERT_MILESTONE = "alert"  # outbox milestone of the administrator's alerts

@@ -45,13 +45,14 @@ def unknown_unit(plan: Plan, code: str, units: Mapping[str, Unit]) -> str:
     return f"không có đơn vị này trong danh mục của kế hoạch ({hint}xem tất cả: thidua units list --plan {plan.code})"
 
 
-def _owner_errors(plan: Plan, occurrence: Occurrence, unit_code: str, units: Mapping[str, Unit], at: datetime) -> list[InputError]:
+def _owner_errors(
+    plan: Plan, occurrence: Occurrence, unit_code: str, unit: Unit | None, at: datetime, known: Mapping[str, Unit]
+) -> list[InputError]:  # fmt: skip
     if occurrence.deliverable.owner is Owner.standing_agency:
         ok = unit_code == AGENCY
         return [] if ok else [InputError(plan.code, "--unit", unit_code, f"việc này do cơ quan thường trực nộp: ghi --unit {AGENCY}")]
-    unit = units.get(unit_code)
     if unit is None:
-        return [InputError(plan.code, "--unit", unit_code, unknown_unit(plan, unit_code, units))]
+        return [InputError(plan.code, "--unit", unit_code, unknown_unit(plan, unit_code, known))]
     if not unit.exists_on(local_day(at)):
         successor = f"; đã sáp nhập vào {unit.merged_into}" if unit.merged_into else ""
         return [InputError(plan.code, "--unit", unit_code, f"đơn vị không còn tồn tại vào ngày nhận{successor}")]
@@ -61,12 +62,12 @@ def _owner_errors(plan: Plan, occurrence: Occurrence, unit_code: str, units: Map
 
 
 def receipt_errors(
-    plan: Plan, year: int, occurrence: Occurrence, unit_code: str, units: Mapping[str, Unit], documents: Sequence[str],
-    nominees: Sequence[tuple[str, str]], at: datetime,
+    plan: Plan, year: int, occurrence: Occurrence, unit_code: str, unit: Unit | None, documents: Sequence[str],
+    nominees: Sequence[tuple[str, str]], at: datetime, known: Mapping[str, Unit] | None = None,
 ) -> list[InputError]:  # fmt: skip
-    """Every reason the receipt of `unit_code` (one of the plan's `units`, or the standing agency) cannot be
-    recorded: owner, documents, nominees, year."""
-    errors = _owner_errors(plan, occurrence, unit_code, units, at)
+    """Every reason the receipt of `unit_code` (`unit`, None when the plan's directory has no such unit) cannot be
+    recorded: owner, documents, nominees, year. `known` is the plan's directory, to name the units meant."""
+    errors = _owner_errors(plan, occurrence, unit_code, unit, at, known or {})
     known = {d.code for d in occurrence.deliverable.document_list}
     listed = ", ".join(sorted(known)) or "không có tài liệu nào"
     errors += [

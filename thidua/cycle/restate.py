@@ -15,7 +15,7 @@ from thidua.dates import local_day
 from thidua.words import ddmmyyyy
 
 CHASE = frozenset({"reminder", "deadline_day", "escalation_head", "escalation_agency", "escalation_chairman"})
-CHECKED = CHASE | {"dossier_incomplete"}  # kinds whose truth depends on the day; the others go out as written
+CHECKED = CHASE | {"dossier_incomplete", "document_rejected"}  # kinds whose truth depends on the day; the others go out as written
 
 
 @dataclass(frozen=True)
@@ -46,14 +46,26 @@ def _incomplete_receipt(state: CycleState, message: Written) -> str | None:
     if delivery.state.complete:
         return _delivered(delivery)
     current = "receipt-missing-" + "-".join(delivery.state.missing)
-    return None if message.step == current else "đã có xác nhận mới hơn về việc phải nộp của đơn vị"
+    return None if message.step.partition("@")[0] == current else "đã có xác nhận mới hơn về việc phải nộp của đơn vị"
+
+
+def _rejection(state: CycleState, message: Written) -> str | None:
+    """A rejection still holds while the owner is behind on the occurrence (the document is missing again)."""
+    status = _owner(state, message.unit_code)
+    delivery = status.deliveries.get(message.milestone) if status else None
+    if delivery is not None and delivery.state.complete:
+        return "đơn vị đã nộp lại, " + _delivered(delivery)
+    return None
+
+
+RECEIPTS = {"dossier_incomplete": _incomplete_receipt, "document_rejected": _rejection}  # checked against the owner's delivery
 
 
 def restate(state: CycleState, message: Written) -> Draft | str | None:
     """The draft `message` is on `state.as_of` (to send instead), the reason it no longer holds, or None
     to send it as written."""
-    if message.kind == "dossier_incomplete":
-        return _incomplete_receipt(state, message)
+    if message.kind in RECEIPTS:
+        return RECEIPTS[message.kind](state, message)
     occurrence = state.occurrence(message.milestone)
     if message.kind not in CHASE or occurrence is None or occurrence.deadline is None:
         return None
