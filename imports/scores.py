@@ -6,6 +6,7 @@ from pathlib import Path
 
 from imports.tables import Cell, Row, read_table
 from thidua.errors import InputError, InvalidInput
+from thidua.names import code_problem
 from thidua.plan.schema import Discipline, Plan
 
 COLUMNS = ("unit_code", "par_index", "initiatives_recognized", "discipline", "excellent_group")
@@ -112,7 +113,9 @@ def parse_scores(path: Path, plan: Plan, year: int, unit_codes: set[str]) -> lis
     scores, first_line, par_indexes = [], {}, []
     for line, cells in read_table(path, COLUMNS, "tệp không có dòng số liệu nào"):
         code = str(cells["unit_code"])
-        if code not in unit_codes:
+        if bad_code := code_problem(code):
+            problem(line, "unit_code", code, bad_code)
+        elif code not in unit_codes:
             problem(line, "unit_code", code, "không có đơn vị này trong danh mục của kế hoạch")
         elif code in first_line:
             problem(line, "unit_code", code, f"trùng với dòng {first_line[code]}")

@@ -18,6 +18,7 @@ from thidua.cycle.state import AGENCY, DeliveryState, Occurrence, agency_unit, d
 from thidua.dates import local_day
 from thidua.directory import Unit
 from thidua.errors import InputError, InvalidInput
+from thidua.names import name_problem
 from thidua.plan.schema import DeliverableKind, Plan
 
 
@@ -68,6 +69,7 @@ def record_registration(
     unit = directory(session, plan.code).get(unit_code)
     errors = receipt_errors(plan, year, occurrence, unit_code, unit, (), (), at)
     errors += [InputError(plan.code, "--person", f"{n}:{p}", "họ tên không được để trống") for n, p in people if not n.strip()]
+    errors += [InputError(plan.code, "--person", f"{n}:{p}", reason) for n, p in people if (reason := name_problem(f"{n}{p}"))]
     if errors:
         raise InvalidInput(errors)
     return save_registration(session, plan.code, year, unit_code, people, at)

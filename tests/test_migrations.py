@@ -7,9 +7,9 @@ from pathlib import Path
 
 import psycopg
 import pytest
+from conftest import PG_ADMIN_URL
 from sqlalchemy import Engine, text
 
-from conftest import PG_ADMIN_URL
 from models.db import make_engine
 from models.migrate import upgrade
 

@@ -14,7 +14,22 @@ class InputError:
     reason: str  # plain Vietnamese
 
     def __str__(self) -> str:
-        return f'{self.file}: {self.field}: "{self.value}" — {self.reason}'
+        return f'{self.file}: {self.field}: "{shown(self.value)}" — {self.reason}'
+
+
+VALUE_SHOWN = 200
+"""Characters of a value an error shows: a 1 MB cell is named by its start, not printed whole."""
+
+
+def _visible(char: str) -> str:
+    return char if char.isprintable() else char.encode("unicode_escape").decode("ascii")
+
+
+def shown(value: object) -> str:
+    """`value` as an error shows it: at most `VALUE_SHOWN` characters, control characters visible (`\\n`)."""
+    text = str(value)
+    more = f"… ({len(text):_} ký tự)".replace("_", ".") if len(text) > VALUE_SHOWN else ""
+    return "".join(map(_visible, text[:VALUE_SHOWN])) + more
 
 
 class InvalidInput(Exception):
