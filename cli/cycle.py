@@ -180,7 +180,7 @@ def status(
             units = [status_record(state, s) for s in state.units]
             typer.echo(json.dumps({"plan": plan, "year": year, "as_of": day.isoformat(), "units": units}, ensure_ascii=False))
             return
-        typer.echo(summary_markdown(state))
+        typer.echo(summary_markdown(state, text=str))
         typer.echo("")
         for row in status_rows(state):
             details = "; ".join(f"{k.lower()}: {v}" for k, v in row.items() if v and k not in ("Mã", "Đơn vị", "Nhóm"))

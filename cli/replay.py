@@ -19,6 +19,7 @@ from typing import Any
 from sqlmodel import Session, func, select
 
 from deployments.prefect_env import settled_task_runs
+from documents.cells import csv_row
 from models import OutboxMessage, OutboxStatus, Unit
 from notifications.devservers.smtp_sink import SmtpSink
 from notifications.devservers.zalo_server import ZaloServer
@@ -127,7 +128,7 @@ def seed(session: Session, out: Path) -> None:
         for unit in units:
             discipline = "khien_trach" if unit.code == DISCIPLINED else "none"
             initiatives = 0 if unit.code == NO_INITIATIVE else 1
-            writer.writerow([unit.code, f"{par[unit.code]:.2f}", initiatives, discipline, int(par[unit.code] >= 96)])
+            writer.writerow(csv_row([unit.code, f"{par[unit.code]:.2f}", initiatives, discipline, int(par[unit.code] >= 96)]))
     import_scores(session, path, find_plan(PLAN), YEAR)
 
 

@@ -7,6 +7,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.worksheet.worksheet import Worksheet
 
+from documents.cells import append_row
 from thidua.appraisal.export import DECISION_COLUMNS, RANKING_COLUMNS, decision_rows, ranking_rows
 from thidua.appraisal.model import AppraisalResult
 from thidua.words import NOMINEE as KIND_WORDS
@@ -17,14 +18,14 @@ WIDTHS = {"Lý do": 90, "Tên": 30, "Đơn vị": 34, "Hình thức": 34, "Nhóm
 
 
 def _sheet(sheet: Worksheet, title: str, rows: Sequence[dict[str, object]], columns: Sequence[str]) -> None:
-    sheet.append([title])
+    append_row(sheet, [title])
     sheet["A1"].font = Font(bold=True, size=13)
-    sheet.append(list(columns))
+    append_row(sheet, columns)
     for cell in sheet[2]:
         cell.font = Font(bold=True)
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
     for row in rows:
-        sheet.append([row[c] for c in columns])
+        append_row(sheet, [row[c] for c in columns])
     for index, column in enumerate(columns, start=1):
         sheet.column_dimensions[sheet.cell(2, index).column_letter].width = WIDTHS.get(column, 14)
     for row in sheet.iter_rows(min_row=3):

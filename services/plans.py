@@ -1,5 +1,8 @@
 """The plans this installation runs: every valid plan file of the configured folder."""
 
+from collections import defaultdict
+from pathlib import Path
+
 from config import get_settings
 from imports.plans import cycle_plan as _cycle_plan
 from imports.plans import plan_by_code, scan_plans
@@ -11,9 +14,12 @@ def active_plans() -> dict[str, Plan]:
     return scan_plans(get_settings().plans_dir)[0]
 
 
-def plan_file_errors() -> list[str]:
-    """Errors of the plan files that are skipped, for the administrator's summary."""
-    return [str(error) for error in scan_plans(get_settings().plans_dir)[1]]
+def plan_file_errors() -> dict[str, list[str]]:
+    """The plan files that are skipped, by file name, with their errors, for the administrator's summary."""
+    broken: dict[str, list[str]] = defaultdict(list)
+    for error in scan_plans(get_settings().plans_dir)[1]:
+        broken[Path(error.file).name].append(str(error))
+    return dict(broken)
 
 
 def find_plan(code: str) -> Plan:

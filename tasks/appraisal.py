@@ -14,6 +14,7 @@ from services.reports import annual_report, phase_report
 from tasks.publish import artifact_key
 from thidua.appraisal.export import decision_rows, ranking_rows, summary_markdown
 from thidua.appraisal.model import AppraisalResult
+from thidua.markdown import md_rows
 from thidua.plan.schema import Plan
 
 
@@ -31,8 +32,9 @@ def publish_appraisal(result: AppraisalResult) -> None:
         return
     plan, year = result.plan.code, result.year
     what = f"{plan} năm {year}"
-    create_table_artifact(ranking_rows(result), key=artifact_key("ranking", plan, year), description=f"Xếp hạng Chỉ số CCHC {what}")
-    create_table_artifact(decision_rows(result), key=artifact_key("proposals", plan, year), description=f"Đề nghị khen thưởng và lý do {what}")
+    ranking, decisions = md_rows(ranking_rows(result)), md_rows(decision_rows(result))
+    create_table_artifact(ranking, key=artifact_key("ranking", plan, year), description=f"Xếp hạng Chỉ số CCHC {what}")
+    create_table_artifact(decisions, key=artifact_key("proposals", plan, year), description=f"Đề nghị khen thưởng và lý do {what}")
     create_markdown_artifact(summary_markdown(result), key=artifact_key("appraisal", plan, year), description=f"Thẩm định {what}")
 
 

@@ -8,6 +8,7 @@ from prefect.cache_policies import NO_CACHE
 
 from thidua.cycle.state import CycleState
 from thidua.cycle.status import status_rows, summary_markdown
+from thidua.markdown import md_rows
 
 TABLE_ROWS = 1000  # a larger status table is cut to the units that need attention (the CLI has them all)
 
@@ -19,7 +20,7 @@ def artifact_key(*parts: object) -> str:
 
 @task(name="công bố trạng thái", cache_policy=NO_CACHE)
 def publish_status(state: CycleState, lines: list[str]) -> None:
-    """Per-unit table and Vietnamese summary under stable keys per plan and year."""
+    """Per-unit table and Vietnamese summary under stable keys per plan and year (user text shown as written)."""
     plan_code, year = state.plan.code, state.year
     rows, description = status_rows(state), f"Việc phải nộp của từng đơn vị — {plan_code} · {year}"
     if len(rows) > TABLE_ROWS:
@@ -29,7 +30,7 @@ def publish_status(state: CycleState, lines: list[str]) -> None:
             f"danh sách đầy đủ: thidua status --plan {plan_code} --year {year} --json"
         )
         rows = behind[:TABLE_ROWS]
-    create_table_artifact(rows, key=artifact_key("trang-thai", plan_code, year), description=description)
+    create_table_artifact(md_rows(rows), key=artifact_key("trang-thai", plan_code, year), description=description)
     create_markdown_artifact(
         summary_markdown(state, lines),
         key=artifact_key("tom-tat", plan_code, year),

@@ -1,6 +1,5 @@
 """The Prefect task that sends due outbox messages: one task run per batch of messages, never one per message."""
 
-import logging
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
@@ -10,7 +9,6 @@ from prefect import task
 from prefect.artifacts import create_progress_artifact, update_progress_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.context import TaskRunContext
-from prefect.logging import get_run_logger
 
 from config import get_settings
 from models.db import default_engine, make_engine, session_scope
@@ -19,6 +17,7 @@ from notifications.outbox import SendReport, send_due
 from services.alerts import enqueue_alerts
 from services.freshness import still_true
 from services.runtime import instant_on
+from tasks.logs import run_logger
 from thidua.channels import REGISTRY
 
 
@@ -47,7 +46,7 @@ def send_notifications(
     publishes no artifact. Raises `ChannelStopped` after recording everything if anything went wrong.
     """
     in_run = TaskRunContext.get() is not None
-    logger = get_run_logger() if in_run else logging.getLogger("thidua.notifications")
+    logger = run_logger("thidua.notifications")
     engine = make_engine(database_url) if database_url else default_engine()
     progress = None
     if in_run:

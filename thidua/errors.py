@@ -38,3 +38,8 @@ class InvalidInput(Exception):
     def __init__(self, errors: Iterable[InputError]) -> None:
         self.errors = list(errors)
         super().__init__("\n".join(map(str, self.errors)))
+
+
+def fault_line(exc: BaseException) -> str:
+    """An unexpected error on one line, for a summary: its type and the start of its message."""
+    return f"{type(exc).__name__}: {shown(' '.join(str(exc).split()))}"

@@ -1,6 +1,7 @@
 """A result as JSON (the CLI's `--json`) and as rows and Markdown (Prefect artifacts, the XLSX file)."""
 
 from thidua.appraisal.model import AppraisalResult, Candidate, Tie
+from thidua.markdown import md
 from thidua.words import NOMINEE as KIND_WORDS
 from thidua.words import OUTCOME as OUTCOME_WORDS
 from thidua.words import ddmmyyyy, percent
@@ -110,30 +111,31 @@ def decision_rows(result: AppraisalResult) -> list[dict[str, object]]:
 
 
 def summary_markdown(result: AppraisalResult) -> str:
-    """A short Markdown account: the deadline applied, proposals by form, ties and unmet minimums."""
+    """A short Markdown account: the deadline applied, proposals by form, ties and unmet minimums; every name and
+    text from the plan or the directory escaped as literal Markdown."""
     when = ddmmyyyy(result.deadline.date) if result.deadline.date else "chưa xác định"
     lines = [
         f"# Thẩm định khen thưởng {result.plan.code} năm {result.year}",
         "",
-        f"- Hạn nộp hồ sơ: **{when}** — {result.deadline.rule}",
+        f"- Hạn nộp hồ sơ: **{when}** — {md(result.deadline.rule)}",
         f"- Đủ điều kiện: {len(result.eligible)}; không đủ điều kiện: {len(result.ineligible)}",
         "",
         "## Đề nghị khen thưởng",
     ]
     lines += [
-        f"- {p.award.name} — {KIND_WORDS[p.candidate.kind]} **{p.candidate.name}** ({p.candidate.unit.name})"
+        f"- {md(p.award.name)} — {KIND_WORDS[p.candidate.kind]} **{md(p.candidate.name)}** ({md(p.candidate.unit.name)})"
         + (" — *đồng hạng, Hội đồng quyết định*" if p.tie else "")
         for p in result.proposals
     ] or ["- (không có)"]
     if result.ties:
         lines += ["", "## Đồng hạng tại ranh giới chỉ tiêu"]
         lines += [
-            f"- {t.award.name}, {t.scope}: hạng {t.rank}, còn {t.seats} suất cho "
-            + ", ".join(c.name for c in t.candidates)
+            f"- {md(t.award.name)}, {md(t.scope)}: hạng {t.rank}, còn {t.seats} suất cho "
+            + ", ".join(md(c.name) for c in t.candidates)
             for t in result.ties
         ]
     if result.shortfalls:
-        lines += ["", "## Chưa đạt số lượng tối thiểu", *(f"- {s}" for s in result.shortfalls)]
+        lines += ["", "## Chưa đạt số lượng tối thiểu", *(f"- {md(s)}" for s in result.shortfalls)]
     if result.awaiting:
-        lines += ["", "## Chờ hướng dẫn", *(f"- {s}" for s in result.awaiting)]
+        lines += ["", "## Chờ hướng dẫn", *(f"- {md(s)}" for s in result.awaiting)]
     return "\n".join(lines) + "\n"

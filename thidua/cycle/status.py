@@ -1,11 +1,12 @@
 """Where a cycle stands: per owner and per thing owed, as rows (Prefect table artifact, CLI), JSON and a summary."""
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from thidua.cycle.state import CycleDates, CycleState, Delivery, Occurrence, UnitStatus
 from thidua.dates import local_day
+from thidua.markdown import md
 from thidua.words import DELIVERY as DELIVERY_WORDS
 from thidua.words import ESCALATION_LEVEL as LEVEL_WORDS
 from thidua.words import ddmmyyyy, long_date, step_words
@@ -80,15 +81,15 @@ def status_rows(state: CycleState) -> list[dict[str, str]]:
     return [row for _, _, row in sorted(rows, key=lambda r: (r[0], r[1]))]
 
 
-def _counts(state: CycleState, occurrence: Occurrence) -> str:
+def _counts(state: CycleState, occurrence: Occurrence, text: Callable[[object], str]) -> str:
     deliveries = [s.deliveries[occurrence.key] for s in state.units if occurrence.key in s.deliveries]
     counts = Counter(d.state.status for d in deliveries)
     when = f"hạn {long_date(occurrence.deadline)}" if occurrence.deadline else "chưa có hạn"
     line = (
-        f"{occurrence.name} ({when}): {counts['complete']} đã đủ, {counts['partial']} còn thiếu, "
+        f"{text(occurrence.name)} ({when}): {counts['complete']} đã đủ, {counts['partial']} còn thiếu, "
         f"{counts['not_started']} chưa nộp (trên {len(deliveries)} đơn vị)."
     )
-    late = [s.unit.name for s in state.units if occurrence.key in s.deliveries and s.deliveries[occurrence.key].state.late]
+    late = [text(s.unit.name) for s in state.units if occurrence.key in s.deliveries and s.deliveries[occurrence.key].state.late]
     return line + (f" Trễ hạn: {', '.join(late)}." if late else "")
 
 
@@ -118,25 +119,28 @@ def awaited_guidance(cycle: CycleDates) -> list[str]:
     ]
 
 
-def summary_markdown(state: CycleState, lines: Sequence[str] = ()) -> str:
-    """A short Vietnamese summary: the day, the milestones, each thing owed, guidance awaited, what this run did."""
+def summary_markdown(state: CycleState, lines: Sequence[str] = (), text: Callable[[object], str] = md) -> str:
+    """A short Vietnamese summary: the day, the milestones, each thing owed, guidance awaited, what this run did.
+
+    Every text from the plan, the directory or the run goes through `text`: escaped as literal Markdown for
+    the Prefect UI (the default), `str` for a terminal."""
     out = [
         f"# {state.plan.code} · {state.year}",
-        f"**{state.plan.title}**",
+        f"**{text(state.plan.title)}**",
         "",
         f"Ngày xét: {long_date(state.as_of)}",
         "",
         "| Mốc | Ngày | Trạng thái |",
         "|---|---|---|",
         *(
-            f"| {m.label} | {long_date(m.date) if m.date else 'chưa xác định'} | {'đã lên lịch' if m.status == 'scheduled' else 'chờ'} |"
+            f"| {text(m.label)} | {long_date(m.date) if m.date else 'chưa xác định'} | {'đã lên lịch' if m.status == 'scheduled' else 'chờ'} |"
             for m in state.milestones.values()
         ),
         "",
-        *(f"- {_counts(state, o)}" for o in state.occurrences if o.chased),
+        *(f"- {_counts(state, o, text)}" for o in state.occurrences if o.chased),
     ]
     if awaited := awaited_guidance(state):
-        out += ["", "## Chờ hướng dẫn", *(f"- {line}" for line in awaited)]
+        out += ["", "## Chờ hướng dẫn", *(f"- {text(line)}" for line in awaited)]
     if lines:
-        out += ["", "## Lần chạy này", *(f"- {line}" for line in lines)]
+        out += ["", "## Lần chạy này", *(f"- {text(line)}" for line in lines)]
     return "\n".join(out)
