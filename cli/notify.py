@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from cli.frame import Typer
 from thidua.channels import OA_PREFIX, REGISTRY
 from thidua.dates import TZ
 from thidua.words import OUTBOX_STATUS, SEND_RESULT, WAITING_WITH_ERROR
@@ -19,9 +20,8 @@ if TYPE_CHECKING:
     from models.outbox import OutboxMessage
     from notifications.channels.base import DeliveryResult, Outgoing, Transport
 
-notify_app = typer.Typer(no_args_is_help=True, add_completion=False, help="Thử các kênh gửi thông báo.")
-outbox_app = typer.Typer(no_args_is_help=True, add_completion=False, help="Xem và gửi lại tin trong hộp thư đi.")
-
+notify_app = Typer(no_args_is_help=True, add_completion=False, help="Thử các kênh gửi thông báo.")
+outbox_app = Typer(no_args_is_help=True, add_completion=False, help="Xem và gửi lại tin trong hộp thư đi.")
 
 
 @notify_app.callback()
@@ -140,7 +140,7 @@ def outbox_list(
         ),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="in JSON")] = False,
-    limit: Annotated[int, typer.Option("--limit", min=1, help="số tin tối đa")] = 200,
+    limit: Annotated[int, typer.Option("--limit", min=1, max=100_000, help="số tin tối đa")] = 200,
 ) -> None:
     """Liệt kê tin trong hộp thư đi, mới nhất trước."""
     from sqlmodel import Session, col, select
@@ -175,7 +175,9 @@ def outbox_list(
 
 @outbox_app.command("retry")
 def outbox_retry(
-    ids: Annotated[list[int] | None, typer.Option("--id", help="mã tin (lặp lại được); mặc định: mọi tin lỗi hoặc tạm hoãn")] = None,
+    ids: Annotated[
+        list[int] | None, typer.Option("--id", min=1, max=2**31 - 1, help="mã tin (lặp lại được); mặc định: mọi tin lỗi hoặc tạm hoãn")
+    ] = None,
     send: Annotated[bool, typer.Option("--send", help="gửi ngay các tin đến hạn")] = False,
 ) -> None:
     """Đưa tin lỗi hoặc tạm hoãn về hàng chờ (tin đã gửi không bao giờ bị gửi lại)."""
@@ -211,6 +213,22 @@ def outbox_retry(
             raise typer.Exit(1)
 
 
+TOKEN_SECONDS = (60, 90 * 86400)  # how long Zalo says an access token lasts (25 h in practice)
+
+
+def _token(value: object) -> str | None:
+    """A token as Zalo writes it (printable ASCII, no spaces), or None."""
+    text = str(value) if isinstance(value, str | int) else ""
+    return text if text and text.isascii() and text.isprintable() and " " not in text else None
+
+
+def _seconds(value: object) -> int | None:
+    """Zalo's `expires_in` (a number, as text or not) within `TOKEN_SECONDS`, or None."""
+    text = str(value).strip() if isinstance(value, str | int) and not isinstance(value, bool) else ""
+    seconds = int(text) if text.isdigit() and len(text) < 10 else None
+    return seconds if seconds is not None and TOKEN_SECONDS[0] <= seconds <= TOKEN_SECONDS[1] else None
+
+
 def _token_pair(text: str, source: str) -> tuple[str, str, int | None]:
     """(access, refresh, expires_in) from Zalo's JSON answer or from two lines (access, then refresh)."""
     try:
@@ -222,14 +240,15 @@ def _token_pair(text: str, source: str) -> tuple[str, str, int | None]:
     else:
         lines = [line.strip() for line in text.splitlines() if line.strip()]
         access, refresh, expires = (lines + [None, None])[:2] + [None]  # type: ignore[assignment]
-    if not access or not refresh:
+    pair = (_token(access), _token(refresh))
+    if None in pair or (expires is not None and _seconds(expires) is None):
         typer.echo(
-            f"Không đọc được cặp token từ {source}: cần JSON có access_token và refresh_token (như Zalo trả về), "
-            "hoặc hai dòng: access token rồi refresh token.",
+            f"Không đọc được cặp token từ {source}: cần JSON có access_token và refresh_token (như Zalo trả về, "
+            f"expires_in từ {TOKEN_SECONDS[0]} đến {TOKEN_SECONDS[1]} giây), hoặc hai dòng: access token rồi refresh token.",
             err=True,
         )
         raise typer.Exit(2)
-    return str(access), str(refresh), int(expires) if expires else None
+    return str(pair[0]), str(pair[1]), _seconds(expires) if expires is not None else None
 
 
 @notify_app.command("zalo-token")
@@ -237,7 +256,9 @@ def zalo_token(
     from_file: Annotated[
         Path | None, typer.Option("--from-file", help="tệp chứa cặp token (mặc định: đọc từ đầu vào chuẩn)")
     ] = None,
-    expires_in: Annotated[int, typer.Option("--expires-in", help="Số giây còn hiệu lực của access token")] = 90000,
+    expires_in: Annotated[
+        int, typer.Option("--expires-in", min=TOKEN_SECONDS[0], max=TOKEN_SECONDS[1], help="Số giây còn hiệu lực của access token")
+    ] = 90000,
 ) -> None:
     """Lưu cặp token của Zalo OA sau khi quản trị viên cấp quyền (thay cặp cũ); từ đó hệ thống tự gia hạn.
 

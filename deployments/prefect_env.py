@@ -1,19 +1,35 @@
-"""Prefect's environment on this machine: no internet calls, a quiet console, and exact task-run counts.
+"""Prefect's environment on this machine: no internet calls, a temporary server that fits a busy machine, a quiet
+console, and exact task-run counts.
 
-Call `offline_prefect`/`quiet_prefect` before importing Prefect. `settled_task_runs` counts task runs
+Call `offline_prefect`/`quiet_prefect` before importing Prefect. Without a Prefect server (no
+`PREFECT_API_URL`), each process starts Prefect's temporary server: it gets a home folder of its own
+(its database, not the `~/.prefect` one every earlier run has grown and another process may hold)
+and two minutes to start (the default 20 s was not enough on a busy machine: `thidua tick` and
+`make demo` died there). `settled_task_runs` counts task runs
 through the API once the server has recorded them all: task-run states reach the server as events and
 are written in the background; waiting until the count settles gives exact counts, and lets the
 temporary server stop with nothing left to flush (stopping it mid-flush prints `CancelledError`).
 """
 
 import asyncio
+import atexit
 import os
+import shutil
+import tempfile
+
+STARTUP_TIMEOUT_S = 120
 
 
 def offline_prefect() -> None:
-    """No telemetry or promotional calls (they fail without internet and print errors); explicit settings win."""
+    """No telemetry or promotional calls (they fail without internet and print errors); a temporary server with a
+    home of its own and time to start. Explicit settings win."""
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     os.environ.setdefault("PREFECT_SERVER_UI_SHOW_PROMOTIONAL_CONTENT", "false")
+    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", str(STARTUP_TIMEOUT_S))
+    if not os.environ.get("PREFECT_API_URL") and not os.environ.get("PREFECT_HOME"):
+        home = tempfile.mkdtemp(prefix="thidua-prefect-")
+        atexit.register(shutil.rmtree, home, True)  # registered first, so it runs after Prefect stops its server
+        os.environ["PREFECT_HOME"] = home
 
 
 def quiet_prefect() -> None:

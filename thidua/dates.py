@@ -30,6 +30,7 @@ FIRST_YEAR, LAST_YEAR = 1900, 2200
 """The years a date may fall in: anything outside is a typing error, and date arithmetic stays far from its limits."""
 
 Years = tuple[int, int]
+PLAN_YEARS: Years = (2000, 2100)  # the years a plan may cover
 
 
 def _year(year: int, years: Years, what: str) -> int:

@@ -1,7 +1,10 @@
 """Input errors that name the file, the field and the value, collected so that all are shown at once."""
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
+
+from thidua.names import CODE_PATTERN
 
 
 @dataclass(frozen=True)
@@ -43,3 +46,46 @@ class InvalidInput(Exception):
 def fault_line(exc: BaseException) -> str:
     """An unexpected error on one line, for a summary: its type and the start of its message."""
     return f"{type(exc).__name__}: {shown(' '.join(str(exc).split()))}"
+
+
+_REASONS = {
+    "missing": "thiếu trường bắt buộc",
+    "extra_forbidden": "trường không có trong định dạng kế hoạch",
+    "string_type": "phải là chuỗi ký tự",
+    "int_parsing": "phải là số nguyên",
+    "int_type": "phải là số nguyên",
+    "float_parsing": "phải là số",
+    "bool_parsing": "phải là true hoặc false",
+    "list_type": "phải là một danh sách",
+    "model_type": "phải là một nhóm trường (mapping)",
+    "model_attributes_type": "phải là một nhóm trường (mapping)",
+    "dict_type": "phải là một nhóm trường (mapping)",
+    "date_type": "phải là một ngày",
+    "too_short": "danh sách quá ngắn",
+    "finite_number": "phải là một số hữu hạn",
+    "frozen_set_type": "phải là một danh sách",
+    "union_tag_invalid": "loại không được hỗ trợ",
+    "union_tag_not_found": "thiếu trường phân loại (type/criterion)",
+}
+
+_BOUNDS = {"greater_than_equal": ("≥", "ge"), "greater_than": (">", "gt"), "less_than_equal": ("≤", "le"), "less_than": ("<", "lt")}
+
+
+def validation_reason(error: Mapping[str, Any]) -> str:
+    """A pydantic validation error (one item of `ValidationError.errors()`) as a reason in Vietnamese."""
+    kind, ctx = error["type"], error.get("ctx", {})
+    if kind in ("value_error", "assertion_error"):
+        return str(ctx["error"])
+    if kind in ("literal_error", "enum"):
+        return "phải là một trong: " + ctx["expected"].replace(" or ", " hoặc ")
+    if kind in _BOUNDS:
+        sign, key = _BOUNDS[kind]
+        return f"phải {sign} {ctx[key]}"
+    if kind == "too_long":
+        return f"danh sách quá dài: tối đa {ctx['max_length']} phần tử"
+    if kind == "string_too_long":
+        return f"dài quá {ctx['max_length']} ký tự"
+    if kind == "string_pattern_mismatch":
+        is_code = ctx.get("pattern") == CODE_PATTERN
+        return "chỉ dùng chữ thường không dấu, chữ số, '-' và '_'" if is_code else f"không đúng dạng {ctx.get('pattern')}"
+    return _REASONS.get(kind, "giá trị không hợp lệ")

@@ -6,31 +6,9 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from thidua.errors import InputError, InvalidInput
+from thidua.errors import InputError, InvalidInput, validation_reason
 from thidua.plan.schema import DeliverableKind, OffsetRule, Plan
 from thidua.plan.yaml_text import MAX_BYTES, DuplicateKey, LimitExceeded, load_yaml
-
-_REASONS = {
-    "missing": "thiếu trường bắt buộc",
-    "extra_forbidden": "trường không có trong định dạng kế hoạch",
-    "string_type": "phải là chuỗi ký tự",
-    "int_parsing": "phải là số nguyên",
-    "int_type": "phải là số nguyên",
-    "float_parsing": "phải là số",
-    "bool_parsing": "phải là true hoặc false",
-    "list_type": "phải là một danh sách",
-    "model_type": "phải là một nhóm trường (mapping)",
-    "model_attributes_type": "phải là một nhóm trường (mapping)",
-    "dict_type": "phải là một nhóm trường (mapping)",
-    "date_type": "phải là một ngày",
-    "too_short": "danh sách quá ngắn",
-    "finite_number": "phải là một số hữu hạn",
-    "frozen_set_type": "phải là một danh sách",
-    "string_pattern_mismatch": "chỉ dùng chữ thường không dấu, chữ số, '-' và '_'",
-    "union_tag_invalid": "loại không được hỗ trợ",
-    "union_tag_not_found": "thiếu trường phân loại (type/criterion)",
-}
-
 
 _YAML_PROBLEMS = {
     "mapping values are not allowed here": "không được đặt “khóa: giá trị” ở đây (thụt lề sai?)",
@@ -45,23 +23,6 @@ _YAML_PROBLEMS = {
     "found unhashable key": "khóa phải là một giá trị đơn, không phải danh sách hay nhóm",
     "but found another document": "tệp kế hoạch chỉ được có một tài liệu YAML (bỏ dấu --- thừa)",
 }
-
-
-_BOUNDS = {"greater_than_equal": ("≥", "ge"), "greater_than": (">", "gt"), "less_than_equal": ("≤", "le"), "less_than": ("<", "lt")}
-
-
-def _reason(error: Any) -> str:
-    kind, ctx = error["type"], error.get("ctx", {})
-    if kind in ("value_error", "assertion_error"):
-        return str(ctx["error"])
-    if kind in ("literal_error", "enum"):
-        return "phải là một trong: " + ctx["expected"].replace(" or ", " hoặc ")
-    if kind in _BOUNDS:
-        sign, key = _BOUNDS[kind]
-        return f"phải {sign} {ctx[key]}"
-    if kind == "too_long":
-        return f"danh sách quá dài: tối đa {ctx['max_length']} phần tử"
-    return _REASONS.get(kind, "giá trị không hợp lệ")
 
 
 def _locate(data: Any, loc: tuple[Any, ...]) -> tuple[str, Any]:
@@ -202,7 +163,7 @@ def parse_plan(text: str, file: str) -> Plan:
         errors = []
         for error in exc.errors():
             field, value = _locate(data, error["loc"])
-            errors.append(InputError(file, field, "(không có)" if value is None else value, _reason(error)))
+            errors.append(InputError(file, field, "(không có)" if value is None else value, validation_reason(error)))
         raise InvalidInput(errors) from None
     if problems := [InputError(file, f, v, r) for f, v, r in _consistency(plan)]:
         raise InvalidInput(problems)

@@ -19,12 +19,12 @@ from pydantic import (
 )
 
 from thidua.channels import REGISTRY
-from thidua.dates import parse_date, parse_day_month
+from thidua.dates import PLAN_YEARS, parse_date, parse_day_month
 from thidua.names import CODE_MAX, CODE_PATTERN
 
 # Every number and list of the format is bounded, so that no plan can make date arithmetic overflow, a loop over
 # days run for long, or an allocation grow without end: a plan beyond these bounds is a typing error.
-FIRST_YEAR, LAST_YEAR = 2000, 2100
+FIRST_YEAR, LAST_YEAR = PLAN_YEARS
 MAX_OFFSET_DAYS = 366  # an offset rule moves a date by at most a year either way
 MAX_YEAR_OFFSET = 2  # a yearly or window rule falls at most two years from its cycle
 MAX_QUOTA = 10_000
