@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import sys
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -188,6 +188,7 @@ def outbox_retry(
     from models.outbox import OutboxMessage
     from notifications.channels import build_channels
     from notifications.outbox import requeue, send_due
+    from services.freshness import still_true
 
     engine = default_engine()
     if ids:
@@ -206,8 +207,15 @@ def outbox_retry(
         if kept:
             typer.echo(f"Không đưa về hàng chờ tin đã gửi hoặc đang gửi: {', '.join(kept)}.", err=True)
     if send:
-        report = send_due(engine, build_channels(get_settings(), engine))
-        typer.echo(f"Đã gửi: {report.sent}; lỗi: {report.failed}; tạm hoãn: {report.deferred}; sẽ thử lại: {report.retried}.")
+        settings = get_settings()
+        timeout = timedelta(seconds=settings.claim_timeout_s)
+        report = send_due(engine, build_channels(settings, engine), still_true=still_true(engine), claim_timeout=timeout)
+        typer.echo(
+            f"Đã gửi: {report.sent}; lỗi: {report.failed}; tạm hoãn: {report.deferred}; sẽ thử lại: {report.retried}; "
+            f"hết hiệu lực, không gửi: {report.expired}."
+        )
+        if report.claims_lost:
+            typer.echo(f"Dừng gửi: {report.claims_lost} tin đã do một tiến trình gửi khác nhận lại; tiến trình đó gửi tiếp.", err=True)
         if report.stopped:
             typer.echo(f"Dừng gửi, cần quản trị viên xử lý: {report.stopped}", err=True)
             raise typer.Exit(1)

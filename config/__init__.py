@@ -17,6 +17,9 @@ class Settings(BaseSettings):
     plans_dir: Path = Path("plans")
     templates_dir: Path | None = None
     dispatch_time: str = Field(default="07:00", pattern=r"^([01]\d|2[0-3]):[0-5]\d$")  # local time of the daily run
+    # a claim older than this, not yet handed to the provider, is taken over (a stalled or paused sender); lower it
+    # only to reproduce a pause quickly (the fault suite uses 3 s)
+    claim_timeout_s: float = Field(default=600.0, ge=1.0, le=86400.0)
 
     smtp_host: str = "127.0.0.1"
     smtp_port: int = 1025

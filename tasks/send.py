@@ -2,7 +2,7 @@
 
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from prefect import task
@@ -53,7 +53,8 @@ def send_notifications(
         artifact = create_progress_artifact(0.0, description="Gửi thông báo trong hộp thư đi")
         progress = lambda done, total: update_progress_artifact(artifact, 100.0 * done / max(total, 1))  # noqa: E731
     channel_map = build_channels(get_settings(), engine, only=channels)
-    report = send_due(engine, channel_map, batch_size=batch_size, progress=progress, now=now, still_true=still_true(engine))
+    timeout = timedelta(seconds=get_settings().claim_timeout_s)
+    report = send_due(engine, channel_map, batch_size=batch_size, progress=progress, now=now, still_true=still_true(engine), claim_timeout=timeout)
     logger.info("Kết quả gửi thông báo: %s", asdict(report))
     if report.problems():
         logger.error("Gửi thông báo gặp sự cố, cần quản trị viên xử lý:\n%s", "\n".join(report.problems()))
