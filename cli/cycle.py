@@ -175,7 +175,10 @@ def status(
 def tick(as_of: Annotated[str | None, typer.Option("--as-of", help="Ngày chạy (mặc định hôm nay)")] = None) -> None:
     """Chạy bộ điều phối một lần: mọi việc đến hạn trong ngày. Mã thoát 1 nếu gặp sự cố (kênh gửi, kế hoạch lỗi)."""
     day = option_date("--as-of", as_of) if as_of else None
+    from deployments.prefect_env import console_without_tracebacks
     from flows.daily import DispatchProblems, daily
+
+    console_without_tracebacks()
 
     try:
         results, problems = daily(as_of=day), None

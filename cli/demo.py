@@ -18,6 +18,9 @@ def demo(
 
     quiet_prefect()  # Prefect's temporary server has a home of its own for this run (deployments/prefect_env.py)
     from cli.replay import run
+    from deployments.prefect_env import console_without_tracebacks
+
+    console_without_tracebacks()
 
     summary = run(writable_folder("--out", out).resolve(), typer.echo)
     if as_json:

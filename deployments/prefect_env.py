@@ -13,6 +13,7 @@ temporary server stop with nothing left to flush (stopping it mid-flush prints `
 
 import asyncio
 import atexit
+import logging
 import os
 import shutil
 import tempfile
@@ -36,6 +37,29 @@ def quiet_prefect() -> None:
     """Also keep the console to warnings and errors; the Prefect UI still receives every log."""
     offline_prefect()
     os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL", "WARNING")
+
+
+class _WithoutTraceback(logging.Formatter):
+    """Formats a record as `inner` does, but without its traceback: a failed task or flow run is one line on the
+    console (its message names the exception); the full traceback still reaches the Prefect UI."""
+
+    def __init__(self, inner: logging.Formatter | None) -> None:
+        super().__init__()
+        self.inner = inner or logging.Formatter()
+
+    def format(self, record: logging.LogRecord) -> str:
+        if not record.exc_info and not record.stack_info:
+            return self.inner.format(record)
+        plain = logging.makeLogRecord(record.__dict__)  # a copy: the API handler keeps the original
+        plain.exc_info, plain.exc_text, plain.stack_info = None, None, None
+        return self.inner.format(plain)
+
+
+def console_without_tracebacks() -> None:
+    """Keep Python tracebacks off the console of a CLI command that runs flows (call after importing Prefect)."""
+    for handler in logging.getLogger().handlers:
+        if type(handler).__name__ == "PrefectConsoleHandler" and not isinstance(handler.formatter, _WithoutTraceback):
+            handler.setFormatter(_WithoutTraceback(handler.formatter))
 
 
 async def _settled_count(poll_s: float, readings: int) -> int:
