@@ -73,7 +73,8 @@ def _database(exc: BaseException) -> Failure | None:
     from sqlalchemy import exc as sa
 
     if isinstance(exc, sa.ArgumentError | sa.NoSuchModuleError):
-        return Failure(EXIT_INVALID, [f"Cấu hình không hợp lệ: THIDUA_DATABASE_URL — {shown(exc)}"])
+        example = "postgresql+psycopg://người_dùng:mật_khẩu@máy:5432/tên_csdl hoặc sqlite:///đường/dẫn/thidua.db"
+        return Failure(EXIT_INVALID, [f"Cấu hình không hợp lệ: THIDUA_DATABASE_URL — không đọc được địa chỉ cơ sở dữ liệu, cần dạng {example} ({shown(exc)})"])
     if isinstance(exc, sa.DataError):
         return Failure(EXIT_INVALID, [f"Cơ sở dữ liệu không nhận giá trị: {_driver_reason(exc)}"])
     if isinstance(exc, sa.OperationalError | sa.InterfaceError):

@@ -6,6 +6,7 @@ import asyncio
 import json
 import sys
 from datetime import UTC, datetime, timedelta
+from errno import errorcode
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -14,7 +15,7 @@ import typer
 from cli.frame import Typer
 from thidua.channels import OA_PREFIX, REGISTRY
 from thidua.dates import TZ
-from thidua.words import OUTBOX_STATUS, SEND_RESULT, WAITING_WITH_ERROR
+from thidua.words import OUTBOX_STATUS, SEND_RESULT, WAITING_WITH_ERROR, os_error
 
 if TYPE_CHECKING:
     from models.outbox import OutboxMessage
@@ -280,8 +281,11 @@ def zalo_token(
     if from_file is not None:
         try:
             text, source = from_file.read_text(encoding="utf-8"), str(from_file)
-        except (OSError, UnicodeDecodeError) as error:
-            typer.echo(f"Không đọc được tệp token {from_file}: {error.__class__.__name__}", err=True)
+        except OSError as error:
+            typer.echo(f"Không đọc được tệp token {from_file}: {os_error(errorcode.get(error.errno or 0), str(error.strerror))}", err=True)
+            raise typer.Exit(2) from None
+        except UnicodeDecodeError:
+            typer.echo(f"Không đọc được tệp token {from_file}: tệp phải lưu bằng bảng mã UTF-8", err=True)
             raise typer.Exit(2) from None
     else:
         text, source = sys.stdin.read(), "đầu vào chuẩn"

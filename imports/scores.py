@@ -10,6 +10,7 @@ from thidua.names import code_problem
 from thidua.plan.schema import Discipline, Plan
 
 COLUMNS = ("unit_code", "par_index", "initiatives_recognized", "discipline", "excellent_group")
+MAX_INITIATIVES = 10_000  # initiatives recognised in a year: beyond this, a typing error (and beyond a database integer)
 ScoreRow = dict[str, object]
 """A valid row: unit_code and each fact, parsed."""
 
@@ -65,8 +66,8 @@ def _initiatives(value: Cell) -> int:
         number = _number(value, int)
     except ValueError:
         raise ValueError("phải là số nguyên") from None
-    if number < 0:
-        raise ValueError("không được âm")
+    if not 0 <= number <= MAX_INITIATIVES:
+        raise ValueError("không được âm" if number < 0 else f"không quá {MAX_INITIATIVES:_}".replace("_", "."))
     return int(number)
 
 

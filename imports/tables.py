@@ -32,7 +32,11 @@ MAX_ROWS = 100_000
 
 
 class BadValue(ValueError):
-    """A value that cannot be accepted; the message is the reason, in Vietnamese."""
+    """A value that cannot be accepted; the message is the reason, in Vietnamese; `where` the row, if known."""
+
+    def __init__(self, reason: str, where: str = "tệp") -> None:
+        super().__init__(reason)
+        self.where = where
 
 
 def _cell(value: object) -> Cell:
@@ -59,7 +63,7 @@ def _csv_rows(path: Path) -> list[list[object]]:
     except csv.Error as error:
         limit = f"{csv.field_size_limit():_}".replace("_", ".")
         reason = f"có ô dài quá {limit} ký tự" if "field larger than field limit" in str(error) else f"sai định dạng CSV ({error})"
-        raise BadValue(f"dòng {reader.line_num}: {reason}") from None
+        raise BadValue(reason, f"dòng {reader.line_num}") from None
 
 
 def _bounded(rows: Iterable[list[object]]) -> list[list[object]]:
@@ -144,7 +148,7 @@ def read_cells(path: Path) -> list[list[Cell]]:
             raise BadValue(f"tệp lớn quá {MAX_BYTES // 1_000_000} MB")
         return [[_cell(value) for value in row] for row in reader(path)]
     except BadValue as error:
-        raise InvalidInput([InputError(file, "tệp", file, str(error))]) from None
+        raise InvalidInput([InputError(file, error.where, file, str(error))]) from None
 
 
 def _header_errors(file: str, header: list[Cell], columns: Sequence[str]) -> list[InputError]:

@@ -88,4 +88,4 @@ def test_a_one_megabyte_csv_cell_is_a_clean_error(tmp_path: Path) -> None:
     path.write_text("code,name\nu1," + "x" * 1_000_000 + "\n", encoding="utf-8")
     with pytest.raises(InvalidInput) as exc:
         read_cells(path)
-    assert "dòng 2: có ô dài quá 131.072 ký tự" in str(exc.value)
+    assert [(e.field, e.reason) for e in exc.value.errors] == [("dòng 2", "có ô dài quá 131.072 ký tự")]

@@ -25,12 +25,20 @@ _YAML_PROBLEMS = {
 }
 
 
+def _union_member(node: Any, key: Any) -> bool:
+    """Whether `key` is the name pydantic gives a member of a union (`offset`, `Quota`, `function-after[…]`), not a
+    field of the plan: plan fields are lower-case words."""
+    if not isinstance(node, dict) or key in node or not isinstance(key, str):
+        return False
+    return key in (node.get("type"), node.get("criterion")) or key[:1].isupper() or "[" in key
+
+
 def _locate(data: Any, loc: tuple[Any, ...]) -> tuple[str, Any]:
     """The dotted path and input value at `loc`, skipping the union tags pydantic inserts."""
     parts: list[str] = []
     node = data
     for key in loc:
-        if isinstance(node, dict) and key not in node and key in (node.get("type"), node.get("criterion")):
+        if _union_member(node, key):
             continue
         if isinstance(node, list) and isinstance(key, int):
             parts[-1] += f"[{key}]"
