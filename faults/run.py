@@ -7,10 +7,10 @@ Usage: python -m faults.run [--only NAME,...] [--db sqlite,postgresql]
 
 import argparse
 import json
+import logging
 import sys
 import time
 import traceback
-import warnings
 from collections.abc import Callable
 from pathlib import Path
 
@@ -64,7 +64,7 @@ def table(outcomes: list[Outcome]) -> str:
 
 
 def main() -> int:
-    warnings.filterwarnings("ignore", message="Session.login_data is deprecated")  # aiosmtpd, in the SMTP sink
+    logging.getLogger("mail.log").setLevel(logging.ERROR)  # the SMTP sink's own notices (aiosmtpd)
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--only", help="tên hàm kịch bản, cách nhau bởi dấu phẩy (ví dụ killed_mid_batch)")
     parser.add_argument("--db", default=",".join(DATABASES), help="sqlite,postgresql")

@@ -144,21 +144,22 @@ def smtp_asks_for_a_login(space: Workspace, outcome: Outcome, count: int = 20) -
             space.env.pop(key, None)
 
 
-def database_cut_mid_batch(space: Workspace, outcome: Outcome, count: int = 300) -> None:
+def database_cut_mid_batch(space: Workspace, outcome: Outcome, count: int = 400) -> None:
     """PostgreSQL: every connection of the sender's database terminated mid-batch (pg_terminate_backend; the shared
     server is not restarted). The sender ends with a clean error; the next one repeats at most what was in flight."""
     write_messages(space.engine, count)
-    sink = _sink(space, delay_s=0.02)
+    sink = _sink(space, delay_s=0.03)
     name = space.url.rsplit("/", 1)[1]
     try:
         sender = space.start(SEND)
         outcome.check(wait_until(lambda: len(sink.messages) >= count // 4, 60), "the sender never got a quarter of the way")
         with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
             cut = conn.execute("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = %s", (name,)).fetchone()
+        at_cut = len(sink.messages)
         run = outcome.count(space.finish(sender))
         outcome.check(run.code == 0 or run.clean_error, f"the cut sender: exit {run.code}, {run.stderr[-300:]!r}")
         outcome.duplicated_bound = in_flight(space.engine)
-        outcome.note(f"{cut[0] if cut else 0} kết nối bị cắt sau {len(sink.messages)}/{count} thư; tiến trình gửi: mã thoát {run.code}"
+        outcome.note(f"{cut[0] if cut else 0} kết nối bị cắt sau {at_cut}/{count} thư; tiến trình gửi: mã thoát {run.code}"
                      + (f" — {run.stderr.strip().splitlines()[-1][:120]}" if run.stderr.strip() else ""))  # fmt: skip
         outcome.count(space.thidua(*SEND))
         _settle(space, outcome, sink)
