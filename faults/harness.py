@@ -125,6 +125,7 @@ class Workspace:
             "THIDUA_PLANS_DIR": str(self.plans),
             "THIDUA_SMTP_PORT": "1",  # nothing listens there until a scenario starts a sink
             "THIDUA_SMTP_RATE_PER_S": "0",
+            "PREFECT_HOME": str(self.folder / "prefect-home"),  # removed with the workspace, even after a kill -9
             "PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL": "WARNING",
             "COLUMNS": "200",
         }
