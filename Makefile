@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test test-fast bench serve lint
+.PHONY: demo test test-fast bench faults serve lint
 
 # The environment alone: created or refreshed whenever pyproject.toml changes.
 $(VENV): pyproject.toml
@@ -27,6 +27,11 @@ bench: $(VENV)
 	$(BIN)/python bench/notify.py
 	$(BIN)/python bench/tick.py
 	$(BIN)/python bench/portal.py
+
+# The fault suite (faults/run.py): kill -9, pauses, outages, bad plans and inputs, on SQLite and PostgreSQL; a table,
+# then one JSON line. Not part of `make test` (several minutes: Prefect's temporary server starts a dozen times).
+faults: $(VENV)
+	$(BIN)/python -m faults.run
 
 serve: $(VENV)
 	$(BIN)/thidua serve --embedded

@@ -1,19 +1,27 @@
-"""The `thidua` command line; each command group lives in its own module."""
+"""The `thidua` command line; each command group lives in its own module.
 
-import typer
+Its frame (usage, help headings, option errors) is Vietnamese (cli/i18n.py, cli/typer_vi.py), and one
+boundary (cli/frame.py, cli/errors.py) turns every failure a user can meet into Vietnamese and an exit
+code. A new command group is a `cli.frame.Typer`.
+"""
 
-from cli.appraisal import appraise, individuals_app, nominees_app, report_app, scores_app
-from cli.council import council_app
-from cli.cycle import cycle_app, dossier_app, register_app, serve, status, tick
-from cli.demo import demo
-from cli.install import db_app, doctor, init
-from cli.notify import notify_app, outbox_app
-from cli.plans import calendar, plan_app
-from cli.portal import portal_app, web
-from cli.units import units_app
-from deployments.prefect_env import offline_prefect
+from cli.i18n import use_vietnamese
 
-app = typer.Typer(no_args_is_help=True, add_completion=False, help="Điều phối phong trào thi đua cải cách hành chính.")
+use_vietnamese()  # before any command module: Typer's own texts are looked up in Vietnamese
+
+from cli.appraisal import appraise, individuals_app, nominees_app, report_app, scores_app  # noqa: E402
+from cli.council import council_app  # noqa: E402
+from cli.cycle import cycle_app, dossier_app, register_app, serve, status, tick  # noqa: E402
+from cli.demo import demo  # noqa: E402
+from cli.frame import Typer  # noqa: E402
+from cli.install import db_app, doctor, init  # noqa: E402
+from cli.notify import notify_app, outbox_app  # noqa: E402
+from cli.plans import calendar, plan_app  # noqa: E402
+from cli.portal import portal_app, web  # noqa: E402
+from cli.units import units_app  # noqa: E402
+from deployments.prefect_env import offline_prefect  # noqa: E402
+
+app = Typer(no_args_is_help=True, add_completion=False, help="Điều phối phong trào thi đua cải cách hành chính.")
 
 
 @app.callback()

@@ -10,24 +10,21 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from cli.errors import checked, option_date
+from cli.frame import Typer
+from cli.options import OutOption, PlanOption, YearOption, option_date, writable_folder
 from thidua.dates import end_of_day
 from thidua.words import BASIS, OUTCOME, ddmmyyyy
 from thidua.words import NOMINEE as KIND_WORDS
 
 if TYPE_CHECKING:
-    from models.queries.scores import ScoresReport
     from thidua.appraisal.model import AppraisalResult
 
-scores_app = typer.Typer(no_args_is_help=True, help="Số liệu thẩm định của đơn vị: Chỉ số CCHC, sáng kiến, kỷ luật, nhóm xuất sắc, điểm hoặc thứ tự bình xét.")
-individuals_app = typer.Typer(no_args_is_help=True, help="Hồ sơ cá nhân: chức vụ, sáng kiến, kỷ luật, đăng ký thi đua, điểm hoặc thứ tự bình xét.")
-nominees_app = typer.Typer(no_args_is_help=True, help="Danh sách tập thể, cá nhân được đề nghị trong hồ sơ.")
-report_app = typer.Typer(no_args_is_help=True, help="Báo cáo tổng kết năm và sơ kết giai đoạn (HTML).")
+scores_app = Typer(no_args_is_help=True, help="Số liệu thẩm định của đơn vị: Chỉ số CCHC, sáng kiến, kỷ luật, nhóm xuất sắc, điểm hoặc thứ tự bình xét.")
+individuals_app = Typer(no_args_is_help=True, help="Hồ sơ cá nhân: chức vụ, sáng kiến, kỷ luật, điểm hoặc thứ tự bình xét.")
+nominees_app = Typer(no_args_is_help=True, help="Danh sách tập thể, cá nhân được đề nghị trong hồ sơ.")
+report_app = Typer(no_args_is_help=True, help="Báo cáo tổng kết năm và sơ kết giai đoạn (HTML).")
 
-PlanOption = Annotated[str, typer.Option("--plan", help="Mã kế hoạch, ví dụ loc-ninh-2024-2025.")]
-YearOption = Annotated[int, typer.Option("--year", help="Năm của chu kỳ.")]
-FileArgument = Annotated[Path, typer.Argument(help="Tệp .csv (UTF-8) hoặc .xlsx, dòng đầu là tên cột.")]
-OutOption = Annotated[Path, typer.Option("--out", help="Thư mục ghi tệp kết quả.")]
+FileArgument = Annotated[Path, typer.Argument(metavar="TỆP", help="Tệp .csv (UTF-8) hoặc .xlsx, dòng đầu là tên cột.")]
 
 
 def _as_of(text: str | None) -> datetime:
@@ -58,7 +55,10 @@ def appraise(
     year: YearOption,
     as_json: Annotated[bool, typer.Option("--json", help="In kết quả dạng JSON.")] = False,
     as_of: Annotated[str | None, typer.Option("--as-of", metavar="YYYY-MM-DD", help="Thẩm định theo hồ sơ nhận đến hết ngày này.")] = None,
-    out: Annotated[Path | None, typer.Option("--out", help="Ghi danh sách (.xlsx), dự thảo tờ trình và, khi danh sách đã chốt, dự thảo quyết định và giấy khen (.docx) vào thư mục này.")] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", metavar="THƯ_MỤC", help="Ghi danh sách (.xlsx), dự thảo tờ trình và, khi danh sách đã chốt, dự thảo quyết định và giấy khen (.docx) vào thư mục này."),
+    ] = None,
 ) -> None:
     """Thẩm định hồ sơ, xếp hạng Chỉ số CCHC và đề xuất khen thưởng trong chỉ tiêu của kế hoạch."""
     from models.db import session_scope
@@ -67,12 +67,10 @@ def appraise(
     from thidua.appraisal.counts import facts_warning
     from thidua.appraisal.export import result_json
 
-    def action() -> AppraisalResult:
-        the_plan, instant = cycle_plan(plan, year), _as_of(as_of)
-        with session_scope() as session:
-            return appraise_cycle(session, the_plan, year, instant)
-
-    result = checked(action)
+    the_plan, instant = cycle_plan(plan, year), _as_of(as_of)
+    folder = writable_folder("--out", out) if out is not None else None
+    with session_scope() as session:
+        result = appraise_cycle(session, the_plan, year, instant)
     if result.awaiting and len(result.awaiting) == len(result.plan.awards_of(year)):
         for awaiting in result.awaiting:
             typer.echo(f"Không đề xuất khen thưởng: {awaiting}.", err=True)
@@ -83,10 +81,10 @@ def appraise(
             typer.echo(warning, err=True)
     else:
         _print_result(result)  # the warning among the summary lines
-    if out is not None:
+    if folder is not None:
         from documents.appraisal_files import write_appraisal_files
 
-        for path in write_appraisal_files(result, out):
+        for path in write_appraisal_files(result, folder):
             typer.echo(f"Đã ghi {path}", err=as_json)
 
 
@@ -103,12 +101,9 @@ def import_scores_command(
     from services.imports import import_scores
     from services.plans import find_plan
 
-    def action() -> ScoresReport:
-        the_plan = find_plan(plan)
-        with session_scope() as session:
-            return import_scores(session, file, the_plan, year, fractions=fractions)
-
-    report = checked(action)
+    the_plan = find_plan(plan)
+    with session_scope() as session:
+        report = import_scores(session, file, the_plan, year, fractions=fractions)
     typer.echo(f"Đã nhập số liệu năm {year} của {len(report.added) + len(report.updated)} đơn vị: "
                f"{len(report.added)} thêm mới, {len(report.updated)} cập nhật.")  # fmt: skip
 
@@ -121,12 +116,9 @@ def import_individuals_command(file: FileArgument, plan: PlanOption, year: YearO
     from services.imports import import_individuals
     from services.plans import find_plan
 
-    def action() -> ScoresReport:
-        the_plan = find_plan(plan)
-        with session_scope() as session:
-            return import_individuals(session, file, the_plan, year)
-
-    report = checked(action)
+    the_plan = find_plan(plan)
+    with session_scope() as session:
+        report = import_individuals(session, file, the_plan, year)
     typer.echo(f"Đã nhập hồ sơ năm {year} của {len(report.added) + len(report.updated)} cá nhân: "
                f"{len(report.added)} thêm mới, {len(report.updated)} cập nhật.")  # fmt: skip
 
@@ -138,12 +130,9 @@ def import_nominees_command(file: FileArgument, plan: PlanOption, year: YearOpti
     from services.imports import import_nominees
     from services.plans import find_plan
 
-    def action() -> dict[str, list[str]]:
-        the_plan = find_plan(plan)
-        with session_scope() as session:
-            return import_nominees(session, file, the_plan, year, datetime.now(UTC))
-
-    added = checked(action)
+    the_plan = find_plan(plan)
+    with session_scope() as session:
+        added = import_nominees(session, file, the_plan, year, datetime.now(UTC))
     typer.echo(f"Đã nhập {sum(map(len, added.values()))} người/tập thể được đề nghị của {len(added)} đơn vị.")
 
 
@@ -154,11 +143,9 @@ def annual_command(plan: PlanOption, year: YearOption, out: OutOption) -> None:
     from services.plans import cycle_plan
     from services.reports import annual_report
 
-    def action() -> Path:
-        with session_scope() as session:
-            return annual_report(session, cycle_plan(plan, year), year, out)
-
-    path = checked(action)
+    the_plan, folder = cycle_plan(plan, year), writable_folder("--out", out)
+    with session_scope() as session:
+        path = annual_report(session, the_plan, year, folder)
     typer.echo(f"Đã ghi {path}")
 
 
@@ -169,9 +156,7 @@ def phase_command(plan: PlanOption, out: OutOption) -> None:
     from services.plans import find_plan
     from services.reports import phase_report
 
-    def action() -> Path:
-        with session_scope() as session:
-            return phase_report(session, find_plan(plan), out)
-
-    path = checked(action)
+    the_plan, folder = find_plan(plan), writable_folder("--out", out)
+    with session_scope() as session:
+        path = phase_report(session, the_plan, folder)
     typer.echo(f"Đã ghi {path}")

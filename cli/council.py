@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from cli.errors import checked
+from cli.frame import Typer
+from cli.options import COMMAND_LINE, PlanOption, YearOption, writable_folder
 from thidua.words import ACTION, OUTCOME, local_time
 from thidua.words import NOMINEE as KIND_WORDS
 
@@ -19,10 +20,8 @@ if TYPE_CHECKING:
     from thidua.appraisal.model import AppraisalResult, Tie
     from thidua.plan.schema import Plan
 
-council_app = typer.Typer(no_args_is_help=True, help="Hội đồng Thi đua - Khen thưởng: quyết định khi đồng hạng, bổ sung, rút đối tượng.")
+council_app = Typer(no_args_is_help=True, help="Hội đồng Thi đua - Khen thưởng: quyết định khi đồng hạng, bổ sung, rút đối tượng.")
 
-PlanOption = Annotated[str, typer.Option("--plan", help="Mã kế hoạch.")]
-YearOption = Annotated[int, typer.Option("--year", help="Năm của chu kỳ.")]
 Refs = Annotated[list[str], typer.Option(help="MÃ_ĐƠN_VỊ (tập thể) hoặc MÃ_ĐƠN_VỊ:Họ tên (cá nhân); lặp lại được.")]
 
 
@@ -88,7 +87,9 @@ def decide(
     add: Refs = [],  # noqa: B006
     withdraw: Refs = [],  # noqa: B006
     reason: Annotated[str, typer.Option("--reason", help="Lý do của Hội đồng.")] = "",
-    out: Annotated[Path | None, typer.Option("--out", help="Ghi lại danh sách, tờ trình, quyết định và giấy khen vào thư mục này.")] = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", metavar="THƯ_MỤC", help="Ghi lại danh sách, tờ trình, quyết định và giấy khen vào thư mục này.")
+    ] = None,
 ) -> None:
     """Ghi quyết định của Hội đồng: --choose khi đồng hạng, --add hoặc --withdraw một đối tượng (cùng --award và
     --reason); không có các tùy chọn này thì hỏi lần lượt từng trường hợp đồng hạng. Mỗi quyết định vào nhật ký."""
@@ -101,23 +102,22 @@ def decide(
     actions = [(Action.choose, choose), (Action.add, add), (Action.withdraw, withdraw)]
     given = [(action, refs) for action, refs in actions if refs]
 
-    def action() -> AppraisalResult:
-        the_plan = cycle_plan(plan, year)
-        if len(given) > 1 or (given and not award):
-            raise InvalidInput([InputError("(dòng lệnh)", "--choose/--add/--withdraw", ", ".join(a.value for a, _ in given),
-                                           "mỗi lần ghi một việc (--choose, --add hoặc --withdraw) kèm --award và --reason")])  # fmt: skip
-        with session_scope() as session:
-            if not given:
-                return _each_tie(session, the_plan, year, by)
+    the_plan = cycle_plan(plan, year)
+    if len(given) > 1 or (given and not award):
+        raise InvalidInput([InputError(COMMAND_LINE, "--choose/--add/--withdraw", ", ".join(a.value for a, _ in given),
+                                       "mỗi lần ghi một việc (--choose, --add hoặc --withdraw) kèm --award và --reason")])  # fmt: skip
+    folder = writable_folder("--out", out) if out is not None else None
+    with session_scope() as session:
+        if given:
             [(what, refs)] = given
-            return record_decision(session, the_plan, year, what, award or "", refs, reason, by, datetime.now(UTC))
-
-    result = checked(action)
+            result = record_decision(session, the_plan, year, what, award or "", refs, reason, by, datetime.now(UTC))
+        else:
+            result = _each_tie(session, the_plan, year, by)
     _print_final(result)
-    if out is not None:
+    if folder is not None:
         from documents.appraisal_files import write_appraisal_files
 
-        for path in write_appraisal_files(result, out):
+        for path in write_appraisal_files(result, folder):
             typer.echo(f"Đã ghi {path}")
 
 
@@ -128,12 +128,9 @@ def log(plan: PlanOption, year: YearOption) -> None:
     from models.queries.council import load_decisions
     from services.plans import cycle_plan
 
-    def action() -> list:
-        cycle_plan(plan, year)
-        with session_scope() as session:
-            return load_decisions(session, plan, year)
-
-    decisions = checked(action)
+    cycle_plan(plan, year)
+    with session_scope() as session:
+        decisions = load_decisions(session, plan, year)
     if not decisions:
         typer.echo("Chưa có quyết định nào của Hội đồng.")
     for d in decisions:

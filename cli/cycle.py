@@ -7,17 +7,16 @@ from typing import Annotated
 
 import typer
 
-from cli.errors import checked, option_date
+from cli.frame import Typer
+from cli.options import COMMAND_LINE, PlanOption, YearOption, option_date
 from thidua.dates import TZ, local_day, parse_date
 from thidua.errors import InputError, InvalidInput
 from thidua.words import DELIVERY, long_date, result_heading
 
-dossier_app = typer.Typer(no_args_is_help=True, help="Hồ sơ đề nghị khen thưởng và các việc phải nộp.")
-register_app = typer.Typer(no_args_is_help=True, help="Đăng ký thi đua: đơn vị và cá nhân đăng ký.")
-cycle_app = typer.Typer(no_args_is_help=True, help="Chu kỳ hằng năm: các ngày do quản trị viên đặt.")
-
-PlanOpt = Annotated[str, typer.Option("--plan", help="Mã kế hoạch")]
-YearOpt = Annotated[int, typer.Option("--year", help="Năm của chu kỳ")]
+dossier_app = Typer(no_args_is_help=True, help="Hồ sơ đề nghị khen thưởng và các việc phải nộp.")
+register_app = Typer(no_args_is_help=True, help="Đăng ký thi đua: đơn vị và cá nhân đăng ký.")
+cycle_app = Typer(no_args_is_help=True, help="Chu kỳ hằng năm: các ngày do quản trị viên đặt.")
+UnitOption = Annotated[str, typer.Option("--unit", metavar="MÃ_ĐƠN_VỊ", help="Mã đơn vị")]
 
 
 def _instant(text: str | None) -> datetime | None:
@@ -26,31 +25,32 @@ def _instant(text: str | None) -> datetime | None:
         return None
     try:
         at = datetime.fromisoformat(text)
+        parse_date(at)  # within the years a date may have
     except ValueError:
         try:
             parse_date(text[:10])  # a real date with a wrong time, or an impossible date: say which
             reason = "thời điểm phải viết dạng YYYY-MM-DDTHH:MM (giờ Việt Nam)"
         except ValueError as exc:
             reason = str(exc)
-        raise InvalidInput([InputError("(dòng lệnh)", "--at", text, reason)]) from None
+        raise InvalidInput([InputError(COMMAND_LINE, "--at", text, reason)]) from None
     at = at if at.tzinfo else at.replace(tzinfo=TZ)
     if at > datetime.now(UTC):
-        raise InvalidInput([InputError("(dòng lệnh)", "--at", text, "thời điểm nhận hồ sơ chưa tới (ở tương lai)")])
+        raise InvalidInput([InputError(COMMAND_LINE, "--at", text, "thời điểm nhận hồ sơ chưa tới (ở tương lai)")])
     return at
 
 
 def _nominee(text: str) -> tuple[str, str]:
     kind, sep, name = text.partition(":")
     if not sep or not name.strip():
-        raise InvalidInput([InputError("(dòng lệnh)", "--nominee", text, "viết dạng collective:MÃ_ĐƠN_VỊ hoặc individual:Họ Tên")])
+        raise InvalidInput([InputError(COMMAND_LINE, "--nominee", text, "viết dạng collective:MÃ_ĐƠN_VỊ hoặc individual:Họ Tên")])
     return kind.strip(), name.strip()
 
 
 @dossier_app.command("receive")
 def receive(
-    plan: PlanOpt,
-    year: YearOpt,
-    unit: Annotated[str, typer.Option("--unit", help="Mã đơn vị")],
+    plan: PlanOption,
+    year: YearOption,
+    unit: UnitOption,
     doc: Annotated[list[str], typer.Option("--doc", help="Mã tài liệu đã nhận (lặp lại được)")] = [],  # noqa: B006
     nominee: Annotated[list[str], typer.Option("--nominee", help="collective:MÃ hoặc individual:Họ Tên")] = [],  # noqa: B006
     at: Annotated[str | None, typer.Option("--at", help="Thời điểm nhận, mặc định bây giờ")] = None,
@@ -65,22 +65,19 @@ def receive(
     from services.receipts import record_receipt
     from services.runtime import message_renderer
 
-    def action() -> None:
-        the_plan, when, nominees = cycle_plan(plan, year), _instant(at), [_nominee(n) for n in nominee]
-        with session_scope() as session:
-            receipt = record_receipt(
-                session, the_plan, year, unit, doc, when, nominees, message_renderer(session), deliverable=deliverable, due=due,
-                source="quản trị viên (dòng lệnh)"
-            )
-        state, occurrence = receipt.state, receipt.occurrence
-        words = DELIVERY[state.status] + (" — trễ hạn" if state.late else "")
-        typer.echo(f"{receipt.unit.name}: {occurrence.name} {words}.")
-        if state.missing:
-            labels = {d.code: d.name for d in occurrence.deliverable.document_list}
-            typer.echo("Còn thiếu: " + "; ".join(labels[c] for c in state.missing))
-        typer.echo(f"Đã ghi {receipt.confirmations} tin xác nhận vào hộp thư đi.")
-
-    checked(action)
+    the_plan, when, nominees = cycle_plan(plan, year), _instant(at), [_nominee(n) for n in nominee]
+    with session_scope() as session:
+        receipt = record_receipt(
+            session, the_plan, year, unit, doc, when, nominees, message_renderer(session), deliverable=deliverable, due=due,
+            source="quản trị viên (dòng lệnh)",
+        )  # fmt: skip
+    state, occurrence = receipt.state, receipt.occurrence
+    words = DELIVERY[state.status] + (" — trễ hạn" if state.late else "")
+    typer.echo(f"{receipt.unit.name}: {occurrence.name} {words}.")
+    if state.missing:
+        labels = {d.code: d.name for d in occurrence.deliverable.document_list}
+        typer.echo("Còn thiếu: " + "; ".join(labels[c] for c in state.missing))
+    typer.echo(f"Đã ghi {receipt.confirmations} tin xác nhận vào hộp thư đi.")
 
 
 def _person(text: str) -> tuple[str, str]:
@@ -90,9 +87,9 @@ def _person(text: str) -> tuple[str, str]:
 
 @register_app.command("unit")
 def register_unit(
-    plan: PlanOpt,
-    year: YearOpt,
-    unit: Annotated[str, typer.Option("--unit", help="Mã đơn vị đăng ký (tập thể)")],
+    plan: PlanOption,
+    year: YearOption,
+    unit: UnitOption,
     person: Annotated[list[str], typer.Option("--person", help="Cá nhân đăng ký: \"Họ Tên:Chức vụ\" (lặp lại được)")] = [],  # noqa: B006
     at: Annotated[str | None, typer.Option("--at", help="Thời điểm đăng ký, mặc định bây giờ")] = None,
 ) -> None:
@@ -101,38 +98,32 @@ def register_unit(
     from services.plans import cycle_plan
     from services.receipts import record_registration
 
-    def action() -> None:
-        the_plan, when = cycle_plan(plan, year), _instant(at)
-        with session_scope() as session:
-            added = record_registration(session, the_plan, year, unit, [_person(p) for p in person], when)
-        typer.echo(f"{unit}: đã đăng ký thi đua năm {year}; thêm {added} cá nhân.")
-
-    checked(action)
+    the_plan, when = cycle_plan(plan, year), _instant(at)
+    with session_scope() as session:
+        added = record_registration(session, the_plan, year, unit, [_person(p) for p in person], when)
+    typer.echo(f"{unit}: đã đăng ký thi đua năm {year}; thêm {added} cá nhân.")
 
 
 @register_app.command("import")
 def register_import(
-    file: Annotated[Path, typer.Argument(help="Tệp .csv (UTF-8) hoặc .xlsx: unit_code, name, position (name trống: chỉ tập thể).")],
-    plan: PlanOpt,
-    year: YearOpt,
+    file: Annotated[Path, typer.Argument(metavar="TỆP", help="Tệp .csv (UTF-8) hoặc .xlsx: unit_code, name, position (name trống: chỉ tập thể).")],
+    plan: PlanOption,
+    year: YearOption,
 ) -> None:
     """Nhập danh sách đăng ký thi đua từ tệp: cả tệp hoặc không gì."""
     from models.db import session_scope
     from services.imports import import_registrations
     from services.plans import cycle_plan
 
-    def action() -> dict[str, int]:
-        the_plan = cycle_plan(plan, year)
-        with session_scope() as session:
-            return import_registrations(session, file, the_plan, year, datetime.now(UTC))
-
-    added = checked(action)
+    the_plan = cycle_plan(plan, year)
+    with session_scope() as session:
+        added = import_registrations(session, file, the_plan, year, datetime.now(UTC))
     typer.echo(f"Đã ghi đăng ký của {len(added)} đơn vị, {sum(added.values())} cá nhân mới.")
 
 
 @cycle_app.command("set-announcement")
 def set_announcement(
-    plan: PlanOpt, year: YearOpt, day: Annotated[str, typer.Option("--date", help="Ngày công bố (YYYY-MM-DD)")]
+    plan: PlanOption, year: YearOption, day: Annotated[str, typer.Option("--date", help="Ngày công bố (YYYY-MM-DD)")]
 ) -> None:
     """Đặt ngày Hội nghị công bố Chỉ số CCHC của năm; hạn thẩm định tính lại từ ngày này."""
     set_date(plan, year, "par_announcement", day)
@@ -140,8 +131,8 @@ def set_announcement(
 
 @cycle_app.command("set-date")
 def set_date(
-    plan: PlanOpt,
-    year: YearOpt,
+    plan: PlanOption,
+    year: YearOption,
     milestone: Annotated[str, typer.Option("--milestone", help="Loại mốc (ví dụ annual_review)")],
     day: Annotated[str, typer.Option("--date", help="Ngày (YYYY-MM-DD hoặc dd/mm/yyyy)")],
 ) -> None:
@@ -150,19 +141,16 @@ def set_date(
     from models.queries.cycle import set_admin_date
     from services.plans import cycle_plan
 
-    def action() -> None:
-        the_plan, chosen = cycle_plan(plan, year), option_date("--date", day)
-        with session_scope() as session:
-            set_admin_date(session, the_plan, year, milestone, chosen)
-        label = the_plan.milestone(milestone).label  # type: ignore[union-attr]
-        typer.echo(f"{the_plan.code} · {year}: {label} — {long_date(chosen)}.")
-
-    checked(action)
+    the_plan, chosen = cycle_plan(plan, year), option_date("--date", day)
+    with session_scope() as session:
+        set_admin_date(session, the_plan, year, milestone, chosen)
+    label = the_plan.milestone(milestone).label  # type: ignore[union-attr]
+    typer.echo(f"{the_plan.code} · {year}: {label} — {long_date(chosen)}.")
 
 
 def status(
-    plan: PlanOpt,
-    year: YearOpt,
+    plan: PlanOption,
+    year: YearOption,
     as_of: Annotated[str | None, typer.Option("--as-of", help="Xem tại ngày (mặc định hôm nay)")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="In JSON")] = False,
 ) -> None:
@@ -172,28 +160,28 @@ def status(
     from services.plans import cycle_plan
     from thidua.cycle.status import status_record, status_rows, summary_markdown
 
-    def action() -> None:
-        the_plan = cycle_plan(plan, year)
-        day = option_date("--as-of", as_of) if as_of else local_day(datetime.now(UTC))
-        with session_scope() as session:
-            state = load_state(session, the_plan, year, day)
-        if as_json:
-            units = [status_record(state, s) for s in state.units]
-            typer.echo(json.dumps({"plan": plan, "year": year, "as_of": day.isoformat(), "units": units}, ensure_ascii=False))
-            return
-        typer.echo(summary_markdown(state))
-        typer.echo("")
-        for row in status_rows(state):
-            details = "; ".join(f"{k.lower()}: {v}" for k, v in row.items() if v and k not in ("Mã", "Đơn vị", "Nhóm"))
-            typer.echo(f"• {row['Đơn vị']} ({row['Mã']}) — {details}")
-
-    checked(action)
+    the_plan = cycle_plan(plan, year)
+    day = option_date("--as-of", as_of) if as_of else local_day(datetime.now(UTC))
+    with session_scope() as session:
+        state = load_state(session, the_plan, year, day)
+    if as_json:
+        units = [status_record(state, s) for s in state.units]
+        typer.echo(json.dumps({"plan": plan, "year": year, "as_of": day.isoformat(), "units": units}, ensure_ascii=False))
+        return
+    typer.echo(summary_markdown(state, text=str))
+    typer.echo("")
+    for row in status_rows(state):
+        details = "; ".join(f"{k.lower()}: {v}" for k, v in row.items() if v and k not in ("Mã", "Đơn vị", "Nhóm"))
+        typer.echo(f"• {row['Đơn vị']} ({row['Mã']}) — {details}")
 
 
 def tick(as_of: Annotated[str | None, typer.Option("--as-of", help="Ngày chạy (mặc định hôm nay)")] = None) -> None:
-    """Chạy bộ điều phối một lần: mọi việc đến hạn trong ngày. Mã thoát 1 nếu gửi thông báo gặp sự cố."""
-    day = checked(lambda: option_date("--as-of", as_of)) if as_of else None
+    """Chạy bộ điều phối một lần: mọi việc đến hạn trong ngày. Mã thoát 1 nếu gặp sự cố (kênh gửi, kế hoạch lỗi)."""
+    day = option_date("--as-of", as_of) if as_of else None
+    from deployments.prefect_env import console_without_tracebacks
     from flows.daily import DispatchProblems, daily
+
+    console_without_tracebacks()
 
     try:
         results, problems = daily(as_of=day), None

@@ -1,12 +1,12 @@
 """`thidua demo`: a year of the Lộc Ninh plan replayed in a couple of minutes."""
 
 import json
-import os
-import tempfile
 from pathlib import Path
 from typing import Annotated
 
 import typer
+
+from cli.options import writable_folder
 
 
 def demo(
@@ -16,13 +16,12 @@ def demo(
     """Chạy thử một năm của kế hoạch Lộc Ninh: nhắc hạn, báo cáo, thẩm định, tổng kết."""
     from deployments.prefect_env import quiet_prefect
 
-    quiet_prefect()
-    if not os.environ.get("PREFECT_API_URL"):
-        # Prefect's temporary server gets a database of its own for this run, not the shared
-        # ~/.prefect one that every earlier ephemeral run has grown (and another process may hold).
-        os.environ["PREFECT_HOME"] = tempfile.mkdtemp(prefix="thidua-demo-prefect-")
+    quiet_prefect()  # Prefect's temporary server has a home of its own for this run (deployments/prefect_env.py)
     from cli.replay import run
+    from deployments.prefect_env import console_without_tracebacks
 
-    summary = run(out.resolve(), typer.echo)
+    console_without_tracebacks()
+
+    summary = run(writable_folder("--out", out).resolve(), typer.echo)
     if as_json:
         typer.echo(json.dumps(summary, ensure_ascii=False))

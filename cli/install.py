@@ -6,9 +6,9 @@ from typing import Annotated
 
 import typer
 
-from cli.errors import checked
+from cli.frame import Typer
 
-db_app = typer.Typer(no_args_is_help=True, help="Cơ sở dữ liệu của thidua.")
+db_app = Typer(no_args_is_help=True, help="Cơ sở dữ liệu của thidua.")
 
 
 NEXT_STEPS = """Bước tiếp theo:
@@ -20,11 +20,11 @@ NEXT_STEPS = """Bước tiếp theo:
   6. Chạy hằng ngày: thidua serve (có máy chủ Prefect) hoặc thidua serve --embedded"""
 
 
-def init(directory: Annotated[Path, typer.Argument(help="Thư mục làm việc (tạo mới nếu chưa có)")]) -> None:
+def init(directory: Annotated[Path, typer.Argument(metavar="THƯ_MỤC", help="Thư mục làm việc (tạo mới nếu chưa có)")]) -> None:
     """Tạo thư mục làm việc: tệp .env có chú thích, kế hoạch mẫu và danh mục đơn vị mẫu; không ghi đè tệp nào."""
     from services.workspace import create_workspace
 
-    written = checked(lambda: create_workspace(directory))
+    written = create_workspace(directory)
     typer.echo(f"Đã tạo thư mục làm việc {directory}:")
     for path in written:
         typer.echo(f"  {path.relative_to(directory)}")

@@ -5,23 +5,24 @@ from __future__ import annotations
 import asyncio
 import json
 import sys
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from errno import errorcode
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from cli.frame import Typer
 from thidua.channels import OA_PREFIX, REGISTRY
 from thidua.dates import TZ
-from thidua.words import OUTBOX_STATUS, SEND_RESULT, WAITING_WITH_ERROR
+from thidua.words import OUTBOX_STATUS, SEND_RESULT, WAITING_WITH_ERROR, os_error
 
 if TYPE_CHECKING:
     from models.outbox import OutboxMessage
     from notifications.channels.base import DeliveryResult, Outgoing, Transport
 
-notify_app = typer.Typer(no_args_is_help=True, add_completion=False, help="Thử các kênh gửi thông báo.")
-outbox_app = typer.Typer(no_args_is_help=True, add_completion=False, help="Xem và gửi lại tin trong hộp thư đi.")
-
+notify_app = Typer(no_args_is_help=True, add_completion=False, help="Thử các kênh gửi thông báo.")
+outbox_app = Typer(no_args_is_help=True, add_completion=False, help="Xem và gửi lại tin trong hộp thư đi.")
 
 
 @notify_app.callback()
@@ -140,7 +141,7 @@ def outbox_list(
         ),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="in JSON")] = False,
-    limit: Annotated[int, typer.Option("--limit", min=1, help="số tin tối đa")] = 200,
+    limit: Annotated[int, typer.Option("--limit", min=1, max=100_000, help="số tin tối đa")] = 200,
 ) -> None:
     """Liệt kê tin trong hộp thư đi, mới nhất trước."""
     from sqlmodel import Session, col, select
@@ -175,7 +176,9 @@ def outbox_list(
 
 @outbox_app.command("retry")
 def outbox_retry(
-    ids: Annotated[list[int] | None, typer.Option("--id", help="mã tin (lặp lại được); mặc định: mọi tin lỗi hoặc tạm hoãn")] = None,
+    ids: Annotated[
+        list[int] | None, typer.Option("--id", min=1, max=2**31 - 1, help="mã tin (lặp lại được); mặc định: mọi tin lỗi hoặc tạm hoãn")
+    ] = None,
     send: Annotated[bool, typer.Option("--send", help="gửi ngay các tin đến hạn")] = False,
 ) -> None:
     """Đưa tin lỗi hoặc tạm hoãn về hàng chờ (tin đã gửi không bao giờ bị gửi lại)."""
@@ -186,6 +189,7 @@ def outbox_retry(
     from models.outbox import OutboxMessage
     from notifications.channels import build_channels
     from notifications.outbox import requeue, send_due
+    from services.freshness import still_true
 
     engine = default_engine()
     if ids:
@@ -204,11 +208,34 @@ def outbox_retry(
         if kept:
             typer.echo(f"Không đưa về hàng chờ tin đã gửi hoặc đang gửi: {', '.join(kept)}.", err=True)
     if send:
-        report = send_due(engine, build_channels(get_settings(), engine))
-        typer.echo(f"Đã gửi: {report.sent}; lỗi: {report.failed}; tạm hoãn: {report.deferred}; sẽ thử lại: {report.retried}.")
+        settings = get_settings()
+        timeout = timedelta(seconds=settings.claim_timeout_s)
+        report = send_due(engine, build_channels(settings, engine), still_true=still_true(engine), claim_timeout=timeout)
+        typer.echo(
+            f"Đã gửi: {report.sent}; lỗi: {report.failed}; tạm hoãn: {report.deferred}; sẽ thử lại: {report.retried}; "
+            f"hết hiệu lực, không gửi: {report.expired}."
+        )
+        if report.claims_lost:
+            typer.echo(f"Dừng gửi: {report.claims_lost} tin đã do một tiến trình gửi khác nhận lại; tiến trình đó gửi tiếp.", err=True)
         if report.stopped:
             typer.echo(f"Dừng gửi, cần quản trị viên xử lý: {report.stopped}", err=True)
             raise typer.Exit(1)
+
+
+TOKEN_SECONDS = (60, 90 * 86400)  # how long Zalo says an access token lasts (25 h in practice)
+
+
+def _token(value: object) -> str | None:
+    """A token as Zalo writes it (printable ASCII, no spaces), or None."""
+    text = str(value) if isinstance(value, str | int) else ""
+    return text if text and text.isascii() and text.isprintable() and " " not in text else None
+
+
+def _seconds(value: object) -> int | None:
+    """Zalo's `expires_in` (a number, as text or not) within `TOKEN_SECONDS`, or None."""
+    text = str(value).strip() if isinstance(value, str | int) and not isinstance(value, bool) else ""
+    seconds = int(text) if text.isdigit() and len(text) < 10 else None
+    return seconds if seconds is not None and TOKEN_SECONDS[0] <= seconds <= TOKEN_SECONDS[1] else None
 
 
 def _token_pair(text: str, source: str) -> tuple[str, str, int | None]:
@@ -222,14 +249,15 @@ def _token_pair(text: str, source: str) -> tuple[str, str, int | None]:
     else:
         lines = [line.strip() for line in text.splitlines() if line.strip()]
         access, refresh, expires = (lines + [None, None])[:2] + [None]  # type: ignore[assignment]
-    if not access or not refresh:
+    pair = (_token(access), _token(refresh))
+    if None in pair or (expires is not None and _seconds(expires) is None):
         typer.echo(
-            f"Không đọc được cặp token từ {source}: cần JSON có access_token và refresh_token (như Zalo trả về), "
-            "hoặc hai dòng: access token rồi refresh token.",
+            f"Không đọc được cặp token từ {source}: cần JSON có access_token và refresh_token (như Zalo trả về, "
+            f"expires_in từ {TOKEN_SECONDS[0]} đến {TOKEN_SECONDS[1]} giây), hoặc hai dòng: access token rồi refresh token.",
             err=True,
         )
         raise typer.Exit(2)
-    return str(access), str(refresh), int(expires) if expires else None
+    return str(pair[0]), str(pair[1]), _seconds(expires) if expires is not None else None
 
 
 @notify_app.command("zalo-token")
@@ -237,7 +265,9 @@ def zalo_token(
     from_file: Annotated[
         Path | None, typer.Option("--from-file", help="tệp chứa cặp token (mặc định: đọc từ đầu vào chuẩn)")
     ] = None,
-    expires_in: Annotated[int, typer.Option("--expires-in", help="Số giây còn hiệu lực của access token")] = 90000,
+    expires_in: Annotated[
+        int, typer.Option("--expires-in", min=TOKEN_SECONDS[0], max=TOKEN_SECONDS[1], help="Số giây còn hiệu lực của access token")
+    ] = 90000,
 ) -> None:
     """Lưu cặp token của Zalo OA sau khi quản trị viên cấp quyền (thay cặp cũ); từ đó hệ thống tự gia hạn.
 
@@ -251,8 +281,11 @@ def zalo_token(
     if from_file is not None:
         try:
             text, source = from_file.read_text(encoding="utf-8"), str(from_file)
-        except (OSError, UnicodeDecodeError) as error:
-            typer.echo(f"Không đọc được tệp token {from_file}: {error.__class__.__name__}", err=True)
+        except OSError as error:
+            typer.echo(f"Không đọc được tệp token {from_file}: {os_error(errorcode.get(error.errno or 0), str(error.strerror))}", err=True)
+            raise typer.Exit(2) from None
+        except UnicodeDecodeError:
+            typer.echo(f"Không đọc được tệp token {from_file}: tệp phải lưu bằng bảng mã UTF-8", err=True)
             raise typer.Exit(2) from None
     else:
         text, source = sys.stdin.read(), "đầu vào chuẩn"

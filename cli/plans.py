@@ -7,15 +7,16 @@ from typing import Annotated
 
 import typer
 
-from cli.errors import fail, option_date
+from cli.frame import Typer
+from cli.options import YearOption, option_date
 from thidua.errors import InputError, InvalidInput
 from thidua.words import MILESTONE_STATUS, ddmmyyyy, long_date
 
-plan_app = typer.Typer(no_args_is_help=True, help="Kế hoạch thi đua: kiểm tra tệp kế hoạch.")
+plan_app = Typer(no_args_is_help=True, help="Kế hoạch thi đua: kiểm tra tệp kế hoạch.")
 
 
 @plan_app.command("check")
-def check(files: Annotated[list[Path], typer.Argument(help="Các tệp kế hoạch YAML")]) -> None:
+def check(files: Annotated[list[Path], typer.Argument(metavar="TỆP...", help="Các tệp kế hoạch YAML")]) -> None:
     """Kiểm tra tệp kế hoạch; báo mọi lỗi cùng lúc (mã thoát 2 nếu có lỗi)."""
     from imports.plans import load_plan
 
@@ -32,12 +33,12 @@ def check(files: Annotated[list[Path], typer.Argument(help="Các tệp kế ho�
             f"{len(plan.groups)} nhóm đơn vị, {len(plan.milestones)} mốc, {len(plan.awards)} hình thức khen thưởng"
         )
     if errors:
-        raise fail(InvalidInput(errors))
+        raise InvalidInput(errors)
 
 
 def calendar(
-    file: Annotated[Path, typer.Argument(help="Tệp kế hoạch YAML")],
-    year: Annotated[int, typer.Option("--year", help="Năm của chu kỳ")],
+    file: Annotated[Path, typer.Argument(metavar="TỆP", help="Tệp kế hoạch YAML")],
+    year: YearOption,
     par_announcement: Annotated[
         str | None, typer.Option("--par-announcement", help="Ngày công bố Chỉ số CCHC (YYYY-MM-DD)")
     ] = None,
@@ -49,15 +50,10 @@ def calendar(
     from thidua.cycle.status import deliverables_json
     from thidua.plan.milestones import milestones_for_year
 
-    try:
-        plan = load_plan(file)
-        admin = {"par_announcement": option_date("--par-announcement", par_announcement)} if par_announcement else {}
-    except InvalidInput as exc:
-        raise fail(exc) from None
+    plan = load_plan(file)
+    admin = {"par_announcement": option_date("--par-announcement", par_announcement)} if par_announcement else {}
     if year not in plan.cycle_years:
-        raise fail(
-            InvalidInput([InputError(str(file), "--year", year, f"kế hoạch chỉ có các năm {plan.cycle_years[0]}–{plan.cycle_years[-1]}")])
-        )
+        raise InvalidInput([InputError(str(file), "--year", year, f"kế hoạch chỉ có các năm {plan.cycle_years[0]}–{plan.cycle_years[-1]}")])
     milestones = milestones_for_year(plan, year, admin_dates=admin)
     owed = deliverables_json(occurrences(plan, {m.kind: m for m in milestones}))
     if as_json:

@@ -6,13 +6,12 @@ from typing import Annotated
 
 import typer
 
-from cli.errors import checked
+from cli.frame import Typer
+from cli.options import PlanOption, YearOption
 
-portal_app = typer.Typer(no_args_is_help=True, help="Cổng thông tin đơn vị: đường dẫn riêng, thu hồi, mật khẩu quản trị.")
+portal_app = Typer(no_args_is_help=True, help="Cổng thông tin đơn vị: đường dẫn riêng, thu hồi, mật khẩu quản trị.")
 
-PlanOpt = Annotated[str, typer.Option("--plan", help="Mã kế hoạch")]
-YearOpt = Annotated[int, typer.Option("--year", help="Năm của chu kỳ")]
-UnitOpt = Annotated[str, typer.Option("--unit", help="Mã đơn vị")]
+UnitOpt = Annotated[str, typer.Option("--unit", metavar="MÃ_ĐƠN_VỊ", help="Mã đơn vị")]
 
 
 def web(
@@ -49,35 +48,29 @@ def web(
 
 
 @portal_app.command("link")
-def link(plan: PlanOpt, year: YearOpt, unit: UnitOpt) -> None:
+def link(plan: PlanOption, year: YearOption, unit: UnitOpt) -> None:
     """In đường dẫn riêng hiện hành của một đơn vị."""
     from models.db import session_scope
     from services.links import current_link
     from services.plans import cycle_plan
 
-    def action() -> str:
-        with session_scope() as session:
-            return current_link(session, cycle_plan(plan, year), year, unit)
-
-    typer.echo(checked(action))
+    with session_scope() as session:
+        typer.echo(current_link(session, cycle_plan(plan, year), year, unit))
 
 
 @portal_app.command("revoke")
-def revoke(plan: PlanOpt, year: YearOpt, unit: UnitOpt) -> None:
+def revoke(plan: PlanOption, year: YearOption, unit: UnitOpt) -> None:
     """Thu hồi đường dẫn riêng của một đơn vị (đường dẫn cũ báo «đã được thay thế») và in đường dẫn mới."""
     from models.db import session_scope
     from models.types import utcnow
     from services.links import current_link, revoke
     from services.plans import cycle_plan
 
-    def action() -> tuple[int, str | None]:
-        the_plan = cycle_plan(plan, year)
-        with session_scope() as session:
-            generation = revoke(session, the_plan, year, unit, "quản trị viên (dòng lệnh)", utcnow())
-        with session_scope() as session:
-            return generation, current_link(session, the_plan, year, unit) if _public_url() else None
-
-    generation, new = checked(action)
+    the_plan = cycle_plan(plan, year)
+    with session_scope() as session:
+        generation = revoke(session, the_plan, year, unit, "quản trị viên (dòng lệnh)", utcnow())
+    with session_scope() as session:
+        new = current_link(session, the_plan, year, unit) if _public_url() else None
     typer.echo(f"{unit}: đã thu hồi đường dẫn cũ (thế hệ {generation}).")
     if new:
         typer.echo(new)

@@ -22,6 +22,7 @@ from sqlmodel import Session, func, select
 
 from cli.portal_visits import Portal, hand_in, latest_link, running_portal
 from deployments.prefect_env import settled_task_runs
+from documents.cells import csv_row
 from models import OutboxMessage, OutboxStatus, Unit
 from notifications.devservers import free_port
 from notifications.devservers.smtp_sink import SmtpSink
@@ -135,7 +136,7 @@ def seed(session: Session, out: Path) -> None:
         for unit in units:
             discipline = "khien_trach" if unit.code == DISCIPLINED else "none"
             initiatives = 0 if unit.code == NO_INITIATIVE else 1
-            writer.writerow([unit.code, f"{par[unit.code]:.2f}", initiatives, discipline, int(par[unit.code] >= 96)])
+            writer.writerow(csv_row([unit.code, f"{par[unit.code]:.2f}", initiatives, discipline, int(par[unit.code] >= 96)]))
     import_scores(session, path, find_plan(PLAN), YEAR)
 
 

@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from cli.errors import checked, option_date
+from cli.frame import Typer
+from cli.options import option_date
 from thidua.errors import InputError, InvalidInput
 from thidua.words import ddmmyyyy
 
@@ -18,9 +19,9 @@ if TYPE_CHECKING:
     from models.queries.units import ImportReport
     from models.units import Unit
 
-units_app = typer.Typer(no_args_is_help=True, help="Danh mục đơn vị tham gia của kế hoạch.")
+units_app = Typer(no_args_is_help=True, help="Danh mục đơn vị tham gia của kế hoạch.")
 
-PlanOption = Annotated[str | None, typer.Option("--plan", help="Mã kế hoạch, ví dụ loc-ninh-2024-2025.")]
+PlanOption = Annotated[str | None, typer.Option("--plan", metavar="MÃ_KẾ_HOẠCH", help="Mã kế hoạch, ví dụ loc-ninh-2024-2025.")]
 
 
 def plan_groups(plan_code: str) -> dict[str, str]:
@@ -57,7 +58,7 @@ def _summary(report: ImportReport) -> list[str]:
 
 @units_app.command("import")
 def import_command(
-    file: Annotated[Path, typer.Argument(help="Tệp .csv (UTF-8) hoặc .xlsx, dòng đầu là tên cột.")],
+    file: Annotated[Path, typer.Argument(metavar="TỆP", help="Tệp .csv (UTF-8) hoặc .xlsx, dòng đầu là tên cột.")],
     plan: PlanOption = None,
 ) -> None:
     """Nhập danh mục đơn vị từ tệp CSV/XLSX: chỉ ghi khi toàn bộ tệp hợp lệ; nhập lại cùng tệp không thay đổi gì."""
@@ -65,13 +66,11 @@ def import_command(
     from models.db import session_scope
     from services.imports import import_units
 
-    def action() -> ImportReport:
-        require_file(file)
-        code, groups = _plan_of(file, plan)
-        with session_scope() as session:
-            return import_units(session, file, code, groups)
-
-    for line in _summary(checked(action)):
+    require_file(file)
+    code, groups = _plan_of(file, plan)
+    with session_scope() as session:
+        report = import_units(session, file, code, groups)
+    for line in _summary(report):
         typer.echo(line)
 
 
@@ -111,7 +110,7 @@ def list_command(
     from models.db import session_scope
     from models.queries.units import list_units, unit_json
 
-    day = checked(lambda: _as_of_date(as_of))
+    day = _as_of_date(as_of)
     with session_scope() as session:
         units = list_units(session, plan, day)
     if as_json:

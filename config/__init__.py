@@ -1,9 +1,10 @@
 """All configuration in one place, read from the environment and `.env` (prefix THIDUA_)."""
 
+import re
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -16,7 +17,10 @@ class Settings(BaseSettings):
     database_url: str | None = None
     plans_dir: Path = Path("plans")
     templates_dir: Path | None = None
-    dispatch_time: str = Field(default="07:00", pattern=r"^([01]\d|2[0-3]):[0-5]\d$")  # local time of the daily run
+    dispatch_time: str = "07:00"  # local time of the daily run, HH:MM
+    # a claim older than this, not yet handed to the provider, is taken over (a stalled or paused sender); lower it
+    # only to reproduce a pause quickly (the fault suite uses 3 s)
+    claim_timeout_s: float = Field(default=600.0, ge=1.0, le=86400.0)
 
     smtp_host: str = "127.0.0.1"
     smtp_port: int = 1025
@@ -49,6 +53,13 @@ class Settings(BaseSettings):
     upload_deliverable_mb: float = Field(default=50, gt=0)  # at most this many MB of current files per deliverable
     admin_users: dict[str, SecretStr] = {}  # JSON {"name": "<argon2 hash from `thidua portal hash-password`>"}; {}: no admin side
     bad_token_limit: int = Field(default=20, ge=1)  # bad links or passwords per IP in 10 minutes before it is refused
+
+    @field_validator("dispatch_time")
+    @classmethod
+    def _hh_mm(cls, value: str) -> str:
+        if not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", value):
+            raise ValueError("giờ điều phối phải viết dạng HH:MM, từ 00:00 đến 23:59")
+        return value
 
     def resolved_database_url(self) -> str:
         """The database URL: THIDUA_DATABASE_URL, DATABASE_URL, or a SQLite file in the data dir."""

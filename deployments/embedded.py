@@ -60,8 +60,10 @@ def exclusive_store(engine: Engine) -> Iterator[None]:
 
 def run_tick() -> None:
     """The job: one run of the daily dispatcher for today (importable, as the job store pickles a reference)."""
+    from deployments.prefect_env import console_without_tracebacks
     from flows.daily import daily
 
+    console_without_tracebacks()
     daily()
 
 

@@ -15,6 +15,7 @@ from openpyxl.cell import Cell
 from openpyxl.styles import Alignment, Font
 from openpyxl.worksheet.worksheet import Worksheet
 
+from documents.cells import set_value
 from thidua.appraisal.export import (
     COUNCIL_COLUMNS,
     QUOTA_COLUMNS,
@@ -34,7 +35,6 @@ from thidua.words import BASIS, long_date
 from thidua.words import NOMINEE as KIND_WORDS
 from thidua.words import OUTCOME as OUTCOME_WORDS
 
-FORMULA_START = ("=", "+", "-", "@")
 RANKING_SHEET = {"par_index": "Xếp hạng Chỉ số CCHC", "council_score": "Xếp hạng điểm bình xét", "council_order": "Xếp hạng thứ tự bình xét"}
 WIDTHS = {"Lý do": 90, "Tên": 30, "Đơn vị": 34, "Hình thức": 34, "Nhóm": 30, "Ghi chú": 44, "Vị trí xếp hạng": 44,
           "Kết quả": 26, "Các đối tượng": 44, "Phạm vi": 30, "Tình trạng": 22}  # fmt: skip
@@ -46,14 +46,12 @@ def _number_format(number: Number) -> str:
 
 
 def _write(cell: Cell, value: object) -> None:
-    """A value into a cell: a `Number` as a number with its format, text never read as a formula."""
+    """A value into a cell: a `Number` as a number with its format, text never read as a formula (documents.cells)."""
     if isinstance(value, Number):
         cell.value = float(Decimal(repr(value.value)) / 100) if value.percent else value.value  # 91.504 → 0.91504
         cell.number_format = _number_format(value)
         return
-    cell.value = value
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        cell.data_type = "s"
+    set_value(cell, value)
 
 
 def _title_block(result: AppraisalResult, title: str) -> list[str]:

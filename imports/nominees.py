@@ -6,6 +6,7 @@ from pathlib import Path
 
 from imports.tables import read_table
 from thidua.errors import InputError, InvalidInput
+from thidua.names import code_problem, name_problem
 from thidua.plan.schema import NomineeKind, Plan
 
 COLUMNS = ("unit_code", "kind", "name")
@@ -24,14 +25,16 @@ def parse_nominees(path: Path, plan: Plan, year: int, groups: Mapping[str, str])
     by_unit: dict[str, list[tuple[str, str]]] = defaultdict(list)
     for line, cells in read_table(path, COLUMNS, "tệp không có dòng nào"):
         code, kind, name = (str(cells[column]) for column in COLUMNS)
-        if code not in groups:
+        if bad_code := code_problem(code):
+            errors.append(InputError(file, f"dòng {line}, cột unit_code", code, bad_code))
+        elif code not in groups:
             errors.append(InputError(file, f"dòng {line}, cột unit_code", code, "không có đơn vị này trong danh mục của kế hoạch"))
         if kind not in allowed:
             errors.append(InputError(file, f"dòng {line}, cột kind", kind, "phải là collective hoặc individual"))
         elif code in groups and groups[code] not in allowed[NomineeKind(kind)]:
             errors.append(InputError(file, f"dòng {line}, cột kind", kind, "kế hoạch không xét khen thưởng đối tượng này ở nhóm của đơn vị"))
-        if not name:
-            errors.append(InputError(file, f"dòng {line}, cột name", name, "không được để trống"))
+        if bad_name := "không được để trống" if not name else name_problem(name):
+            errors.append(InputError(file, f"dòng {line}, cột name", name, bad_name))
         by_unit[code].append((kind, name))
     if errors:
         raise InvalidInput(errors)

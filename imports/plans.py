@@ -5,12 +5,25 @@ from pathlib import Path
 from thidua.errors import InputError, InvalidInput
 from thidua.plan.parse import parse_plan
 from thidua.plan.schema import Plan
+from thidua.plan.yaml_text import MAX_BYTES
+
+
+def _read(path: Path) -> str:
+    """The file's text, read no further than the size limit (a 72 MB file, or a device that never ends, is refused
+    after 1 MB)."""
+    with path.open("rb") as file:
+        raw = file.read(MAX_BYTES + 1)
+    if len(raw) > MAX_BYTES:
+        size = f"{path.stat().st_size / 1e6:.1f} MB".replace(".", ",") if path.is_file() else "không giới hạn"
+        reason = f"tệp kế hoạch lớn quá {MAX_BYTES // 1_000_000} MB; một kế hoạch chỉ cần vài chục KB"
+        raise InvalidInput([InputError(str(path), "(tệp)", size, reason)])
+    return raw.decode("utf-8-sig")
 
 
 def load_plan(path: Path) -> Plan:
     """Read and validate one plan file."""
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        text = _read(path)
     except UnicodeDecodeError:
         raise InvalidInput([InputError(str(path), "(tệp)", path.name, "tệp kế hoạch phải lưu bằng bảng mã UTF-8")]) from None
     except IsADirectoryError:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from imports.tables import Cell, Row, read_table
 from thidua.errors import InputError, InvalidInput
+from thidua.names import code_problem
 from thidua.plan.schema import (
     Discipline,
     InitiativesMin,
@@ -21,6 +22,7 @@ from thidua.words import number
 COLUMNS = ("unit_code", "par_index", "initiatives_recognized", "discipline", "excellent_group")
 COUNCIL_COLUMNS = ("council_score", "council_rank")
 ALL_COLUMNS = (*COLUMNS, *COUNCIL_COLUMNS)
+MAX_INITIATIVES = 10_000  # initiatives recognised in a year: beyond this, a typing error (and beyond a database integer)
 ScoreRow = dict[str, object]
 """A valid row: unit_code and each fact, parsed."""
 
@@ -99,8 +101,8 @@ def _initiatives(value: Cell) -> int:
         count = _number(value, int)
     except ValueError:
         raise ValueError("phải là số nguyên") from None
-    if count < 0:
-        raise ValueError("không được âm")
+    if not 0 <= count <= MAX_INITIATIVES:
+        raise ValueError("không được âm" if count < 0 else f"không quá {MAX_INITIATIVES:_}".replace("_", "."))
     return int(count)
 
 
@@ -165,6 +167,15 @@ def _parse_facts(cells: Row, required: tuple[str, ...], problem: Callable[[str, 
     return values
 
 
+def _unit_problem(code: str, unit_codes: set[str], first_line: dict[str, int]) -> str | None:
+    """Why a row's unit code is refused: not a code, not in the directory, or repeated; None if it is fine."""
+    if bad_code := code_problem(code):
+        return bad_code
+    if code not in unit_codes:
+        return "không có đơn vị này trong danh mục của kế hoạch"
+    return f"trùng với dòng {first_line[code]}" if code in first_line else None
+
+
 def parse_scores(path: Path, plan: Plan, year: int, unit_codes: set[str], *, fractions: bool = False) -> list[ScoreRow]:
     """Every row of the file, not yet saved; raises InvalidInput with all errors at once, in row order. With
     `fractions`, plain PAR INDEX values are fractions (0.955 = 95.5%)."""
@@ -179,10 +190,8 @@ def parse_scores(path: Path, plan: Plan, year: int, unit_codes: set[str], *, fra
     scores, first_line, par_indexes = [], {}, []
     for line, cells in read_table(path, required, "tệp không có dòng số liệu nào", optional):
         code = str(cells["unit_code"])
-        if code not in unit_codes:
-            problem(line, "unit_code", code, "không có đơn vị này trong danh mục của kế hoạch")
-        elif code in first_line:
-            problem(line, "unit_code", code, f"trùng với dòng {first_line[code]}")
+        if reason := _unit_problem(code, unit_codes, first_line):
+            problem(line, "unit_code", code, reason)
         first_line.setdefault(code, line)
         values = _parse_facts(cells, required, lambda column, value, reason, line=line: problem(line, column, value, reason))
         if values.get("par_index") is not None:

@@ -1,7 +1,10 @@
 """Tables in CSV or XLSX files: every row as cells, a header checked against the expected columns.
 
 A cell is stripped NFC text ("" when empty), or a date when an XLSX cell holds one. An XLSX number
-formatted as a percentage reads as the text Excel shows, unrounded: 0.955 → `95.5%`.
+formatted as a percentage reads as the text Excel shows, unrounded: 0.955 → `95.5%`. An XLSX formula
+reads as the value Excel last computed; a formula never computed (a file written by a program) is
+refused, named as a formula. Files larger than `MAX_BYTES` or longer than `MAX_ROWS` are refused, and
+so is a CSV cell longer than the csv module's limit (128 KB).
 """
 
 import csv
@@ -9,9 +12,10 @@ import io
 import re
 import unicodedata
 import zipfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime
 from decimal import Decimal
+from itertools import islice
 from pathlib import Path
 
 import openpyxl
@@ -23,9 +27,16 @@ from thidua.errors import InputError, InvalidInput
 Cell = str | date
 Row = dict[str, Cell]
 
+MAX_BYTES = 20_000_000  # a directory of 10,000 units is about 2 MB
+MAX_ROWS = 100_000
+
 
 class BadValue(ValueError):
-    """A value that cannot be accepted; the message is the reason, in Vietnamese."""
+    """A value that cannot be accepted; the message is the reason, in Vietnamese; `where` the row, if known."""
+
+    def __init__(self, reason: str, where: str = "tệp") -> None:
+        super().__init__(reason)
+        self.where = where
 
 
 def _cell(value: object) -> Cell:
@@ -46,7 +57,21 @@ def _csv_rows(path: Path) -> list[list[object]]:
         raise BadValue("tệp CSV phải được lưu với bảng mã UTF-8") from None
     first_line = text.partition("\n")[0]
     delimiter = ";" if ";" in first_line and "," not in first_line else ","  # Excel with Vietnamese regional settings
-    return list(csv.reader(io.StringIO(text), delimiter=delimiter))
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    try:
+        return _bounded(reader)
+    except csv.Error as error:
+        limit = f"{csv.field_size_limit():_}".replace("_", ".")
+        reason = f"có ô dài quá {limit} ký tự" if "field larger than field limit" in str(error) else f"sai định dạng CSV ({error})"
+        raise BadValue(reason, f"dòng {reader.line_num}") from None
+
+
+def _bounded(rows: Iterable[list[object]]) -> list[list[object]]:
+    """The rows, refusing a file with more than `MAX_ROWS` data rows (read no further)."""
+    kept = list(islice(rows, MAX_ROWS + 2))
+    if len(kept) > MAX_ROWS + 1:
+        raise BadValue(f"tệp có hơn {MAX_ROWS:_} dòng dữ liệu".replace("_", "."))
+    return kept
 
 
 _LITERALS = re.compile(r'"[^"]*"|\\.|\[[^\]]*\]')
@@ -75,15 +100,31 @@ def _xlsx_value(cell: object) -> object:
     return value
 
 
-def _xlsx_rows(path: Path) -> list[list[object]]:
+def _sheet(path: Path, data_only: bool) -> list[list[object]]:
+    """The first sheet's cells, as values (`data_only`: a formula's last computed value) or as stored."""
     try:
-        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError):
+        workbook = openpyxl.load_workbook(path, read_only=True, data_only=data_only)
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError):
         raise BadValue("không đọc được tệp Excel (.xlsx)") from None
     try:
-        return [[_xlsx_value(cell) for cell in row] for row in workbook.worksheets[0].iter_rows(min_row=1)]
+        return _bounded([list(row) for row in workbook.worksheets[0].iter_rows(min_row=1)])
     finally:
         workbook.close()
+
+
+def _xlsx_rows(path: Path) -> list[list[object]]:
+    """The first sheet's values; a formula is taken at the value Excel last computed, refused if it has none."""
+    stored = _sheet(path, data_only=False)
+    formulas = {(r, c): cell.value for r, row in enumerate(stored) for c, cell in enumerate(row) if getattr(cell, "data_type", None) == "f"}
+    if not formulas:
+        return [[_xlsx_value(cell) for cell in row] for row in stored]
+    computed = _sheet(path, data_only=True)
+    value = lambda r, c: getattr(computed[r][c], "value", None) if r < len(computed) and c < len(computed[r]) else None  # noqa: E731
+    uncomputed = [(r, c, formula) for (r, c), formula in formulas.items() if value(r, c) is None]
+    if uncomputed:
+        reason = "ô là công thức Excel chưa có giá trị đã tính; hãy mở tệp bằng Excel và lưu lại, hoặc dán giá trị (Paste Values)"
+        raise InvalidInput(InputError(str(path), f"dòng {r + 1}, cột {get_column_letter(c + 1)}", formula, reason) for r, c, formula in uncomputed)
+    return [[_xlsx_value(cell) for cell in row] for row in computed]
 
 
 _READERS: dict[str, Callable[[Path], list[list[object]]]] = {".csv": _csv_rows, ".xlsx": _xlsx_rows}
@@ -103,9 +144,11 @@ def read_cells(path: Path) -> list[list[Cell]]:
         reader = _READERS.get(path.suffix.lower())
         if reader is None:
             raise BadValue("chỉ nhận tệp .csv hoặc .xlsx")
+        if path.stat().st_size > MAX_BYTES:
+            raise BadValue(f"tệp lớn quá {MAX_BYTES // 1_000_000} MB")
         return [[_cell(value) for value in row] for row in reader(path)]
     except BadValue as error:
-        raise InvalidInput([InputError(file, "tệp", file, str(error))]) from None
+        raise InvalidInput([InputError(file, error.where, file, str(error))]) from None
 
 
 def _header_errors(file: str, header: list[Cell], columns: Sequence[str], optional: Sequence[str]) -> list[InputError]:

@@ -13,6 +13,7 @@ from imports.tables import BadValue, Cell, read_table
 from thidua import dates as dateparse
 from thidua.directory import COLUMNS, Unit, valid_on
 from thidua.errors import InputError, InvalidInput
+from thidua.names import code_problem, name_problem
 from thidua.words import ddmmyyyy
 
 UnitRow = dict[str, object]
@@ -79,6 +80,20 @@ def _required(value: Cell) -> str:
     return text
 
 
+def _checked(problem: Callable[[str], str | None]) -> Callable[[str], str]:
+    """A parser that accepts the text unless `problem` finds something wrong with it."""
+
+    def parse(text: str) -> str:
+        if reason := problem(text):
+            raise BadValue(reason)
+        return text
+
+    return parse
+
+
+_code, _name = _checked(code_problem), _checked(name_problem)
+
+
 def _optional(parse: Callable[[str], _T]) -> Callable[[Cell], _T | None]:
     """`parse` for a non-empty text cell; None for an empty cell."""
 
@@ -94,9 +109,13 @@ def _optional_date(value: Cell) -> date | None:
 
 
 _PARSERS: dict[str, Callable[[Cell], object]] = {
-    "code": _required,
-    "name": _required,
+    "code": lambda value: _code(_required(value)),
+    "name": lambda value: _name(_required(value)),
     "group": _required,
+    "parent": _optional(_name),
+    "merged_into": _optional(_code),
+    "focal_name": _optional(_name),
+    "head_name": _optional(_name),
     "focal_email": _optional(_email),
     "head_email": _optional(_email),
     "focal_phone": _optional(normalize_phone),

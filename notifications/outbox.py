@@ -54,7 +54,7 @@ C = TABLE.c
 KEY = ("plan", "year", "unit_code", "milestone", "step", "channel", "recipient")
 CLAIM_TIMEOUT = timedelta(minutes=10)  # a claim older than this, not yet handed to the provider, belongs to a stalled worker
 MAX_BACKOFF = timedelta(hours=6)  # a message that keeps failing is still tried at least every 6 hours
-UNTIL_DEADLINE = frozenset({"launch", "reminder", "deadline_day"})  # kinds that mean nothing after the deadline
+UNTIL_DEADLINE = frozenset({"reminder", "deadline_day"})  # kinds that mean nothing after the deadline
 _INSERT_CHUNK = 1000
 
 
@@ -113,7 +113,10 @@ def backoff(attempts: int) -> timedelta:
 
 
 def valid_until(context: MessageContext) -> datetime | None:
-    """Until when a message is true: a launch notice or a reminder, until the end of its deadline day."""
+    """Until when a message is true: a reminder until the end of its deadline day; a launch notice (which may go
+    out after the launch day, when a run was missed) until the end of the last deadline it announces."""
+    if context.kind == "launch":
+        return end_of_day(context.last_deadline) if context.last_deadline else None
     return end_of_day(context.deadline) if context.kind in UNTIL_DEADLINE else None
 
 

@@ -1,5 +1,6 @@
 """The plans this installation runs: every valid plan file of the configured folder."""
 
+from collections import defaultdict
 from functools import lru_cache
 from pathlib import Path
 
@@ -37,9 +38,12 @@ def active_plans() -> dict[str, Plan]:
     return plans_in(get_settings().plans_dir)
 
 
-def plan_file_errors() -> list[str]:
-    """Errors of the plan files that are skipped, for the administrator's summary."""
-    return [str(error) for error in _scan(get_settings().plans_dir)[1]]
+def plan_file_errors() -> dict[str, list[str]]:
+    """The plan files that are skipped, by file name, with their errors, for the administrator's summary."""
+    broken: dict[str, list[str]] = defaultdict(list)
+    for error in _scan(get_settings().plans_dir)[1]:
+        broken[Path(error.file).name].append(str(error))
+    return dict(broken)
 
 
 def find_plan(code: str) -> Plan:

@@ -19,6 +19,7 @@ from thidua.cycle.state import AGENCY, DeliveryState, Occurrence, agency_unit, d
 from thidua.dates import local_day
 from thidua.directory import Unit
 from thidua.errors import InputError, InvalidInput
+from thidua.names import name_problem
 from thidua.plan.schema import DeliverableKind, Plan
 
 ADMIN = "quản trị viên"  # who records a receipt by command or Prefect form
@@ -81,6 +82,7 @@ def record_registration(
     known = directory(session, plan.code) if unit is None else {}
     errors = receipt_errors(plan, year, occurrence, unit_code, unit, (), (), at, known)
     errors += [InputError(plan.code, "--person", f"{n}:{p}", "họ tên không được để trống") for n, p in people if not n.strip()]
+    errors += [InputError(plan.code, "--person", f"{n}:{p}", reason) for n, p in people if (reason := name_problem(f"{n}{p}"))]
     if errors:
         raise InvalidInput(errors)
     added = save_registration(session, plan.code, year, unit_code, people, at)

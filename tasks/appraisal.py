@@ -14,6 +14,7 @@ from services.reports import annual_report, phase_report
 from tasks.publish import artifact_key
 from thidua.appraisal.export import as_text, council_rows, decision_rows, ranking_rows, summary_markdown
 from thidua.appraisal.model import AppraisalResult
+from thidua.markdown import md_rows
 from thidua.plan.schema import Plan
 from thidua.words import BASIS
 
@@ -32,10 +33,10 @@ def publish_appraisal(result: AppraisalResult) -> None:
         return
     plan, year = result.plan.code, result.year
     what = f"{plan} năm {year}"
-    create_table_artifact(as_text(ranking_rows(result)), key=artifact_key("ranking", plan, year), description=f"Xếp hạng theo {BASIS[result.basis]} {what}")
-    create_table_artifact(as_text(decision_rows(result)), key=artifact_key("proposals", plan, year), description=f"Đề nghị khen thưởng và lý do {what}")
+    create_table_artifact(md_rows(as_text(ranking_rows(result))), key=artifact_key("ranking", plan, year), description=f"Xếp hạng theo {BASIS[result.basis]} {what}")
+    create_table_artifact(md_rows(as_text(decision_rows(result))), key=artifact_key("proposals", plan, year), description=f"Đề nghị khen thưởng và lý do {what}")
     if rows := council_rows(result):
-        create_table_artifact(as_text(rows), key=artifact_key("council", plan, year), description=f"Hội đồng quyết định {what}")
+        create_table_artifact(md_rows(as_text(rows)), key=artifact_key("council", plan, year), description=f"Hội đồng quyết định {what}")
     create_markdown_artifact(summary_markdown(result), key=artifact_key("appraisal", plan, year), description=f"Thẩm định {what}")
 
 

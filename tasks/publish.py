@@ -12,6 +12,7 @@ from thidua.cycle.overview import overview_markdown
 from thidua.cycle.state import CycleState
 from thidua.cycle.status import status_rows, summary_markdown
 from thidua.cycle.titles import cycle_title
+from thidua.markdown import md_rows
 
 TABLE_ROWS = 1000  # a larger status table is cut to the units that need attention (the CLI has them all)
 
@@ -23,7 +24,8 @@ def artifact_key(*parts: object) -> str:
 
 @task(name="công bố trạng thái", cache_policy=NO_CACHE)
 def publish_status(state: CycleState, lines: list[str]) -> None:
-    """The per-unit table and the summary under stable keys per plan and year, and the plan's overview."""
+    """The per-unit table and the summary under stable keys per plan and year, and the plan's overview (user text
+    shown as written)."""
     plan_code, year = state.plan.code, state.year
     rows, description = status_rows(state), f"Việc phải nộp của từng đơn vị — {plan_code} · {year}"
     if len(rows) > TABLE_ROWS:
@@ -33,7 +35,7 @@ def publish_status(state: CycleState, lines: list[str]) -> None:
             f"danh sách đầy đủ: thidua status --plan {plan_code} --year {year} --json"
         )
         rows = behind[:TABLE_ROWS]
-    create_table_artifact(rows, key=artifact_key("trang-thai", plan_code, year), description=description)
+    create_table_artifact(md_rows(rows), key=artifact_key("trang-thai", plan_code, year), description=description)
     create_markdown_artifact(
         summary_markdown(state, lines),
         key=artifact_key("tom-tat", plan_code, year),

@@ -1,16 +1,14 @@
 """The Prefect task that sends due outbox messages: one task run per batch of messages, never one per message."""
 
-import logging
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from prefect import task
 from prefect.artifacts import create_progress_artifact, update_progress_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.context import TaskRunContext
-from prefect.logging import get_run_logger
 
 from config import get_settings
 from models.db import default_engine, make_engine, session_scope
@@ -19,6 +17,7 @@ from notifications.outbox import SendReport, send_due
 from services.alerts import enqueue_alerts
 from services.freshness import still_true
 from services.runtime import instant_on
+from tasks.logs import run_logger
 from thidua.channels import REGISTRY
 
 
@@ -47,14 +46,15 @@ def send_notifications(
     publishes no artifact. Raises `ChannelStopped` after recording everything if anything went wrong.
     """
     in_run = TaskRunContext.get() is not None
-    logger = get_run_logger() if in_run else logging.getLogger("thidua.notifications")
+    logger = run_logger("thidua.notifications")
     engine = make_engine(database_url) if database_url else default_engine()
     progress = None
     if in_run:
         artifact = create_progress_artifact(0.0, description="Gửi thông báo trong hộp thư đi")
         progress = lambda done, total: update_progress_artifact(artifact, 100.0 * done / max(total, 1))  # noqa: E731
     channel_map = build_channels(get_settings(), engine, only=channels)
-    report = send_due(engine, channel_map, batch_size=batch_size, progress=progress, now=now, still_true=still_true(engine))
+    timeout = timedelta(seconds=get_settings().claim_timeout_s)
+    report = send_due(engine, channel_map, batch_size=batch_size, progress=progress, now=now, still_true=still_true(engine), claim_timeout=timeout)
     logger.info("Kết quả gửi thông báo: %s", asdict(report))
     if report.problems():
         logger.error("Gửi thông báo gặp sự cố, cần quản trị viên xử lý:\n%s", "\n".join(report.problems()))

@@ -79,7 +79,7 @@ def test_phase_report_covers_every_cycle_year(loc_ninh_2024: Engine, tmp_path: P
 
 def test_cli_appraise_json_and_files(loc_ninh_2024: Engine, tmp_path: Path, point_app: Callable[..., None]) -> None:
     point_app(loc_ninh_2024, THIDUA_PLANS_DIR=str(PLANS))
-    from typer import Typer
+    from cli.frame import Typer  # the CLI's frame: its error boundary turns InvalidInput into exit code 2
 
     app = Typer()
     app.command("appraise")(cli_appraisal.appraise)

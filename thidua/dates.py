@@ -26,6 +26,19 @@ _ISO = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})\s*$")
 _DM = re.compile(r"^\s*(\d{1,2})/(\d{1,2})\s*$")
 
 
+FIRST_YEAR, LAST_YEAR = 1900, 2200
+"""The years a date may fall in: anything outside is a typing error, and date arithmetic stays far from its limits."""
+
+Years = tuple[int, int]
+PLAN_YEARS: Years = (2000, 2100)  # the years a plan may cover
+
+
+def _year(year: int, years: Years, what: str) -> int:
+    if not years[0] <= year <= years[1]:
+        raise ValueError(f"năm {year} nằm ngoài khoảng {years[0]}–{years[1]}{what}")
+    return year
+
+
 def _check(year: int, month: int, day: int) -> date:
     if not 1 <= month <= 12:
         raise ValueError(f"không có tháng {month}; tháng phải từ 1 đến 12")
@@ -37,15 +50,18 @@ def _check(year: int, month: int, day: int) -> date:
     return date(year, month, day)
 
 
-def parse_date(value: object) -> date:
-    """A date from `dd/mm/yyyy`, ISO `yyyy-mm-dd` or a `date`; ValueError says why not."""
+def parse_date(value: object, years: Years = (FIRST_YEAR, LAST_YEAR), what: str = "") -> date:
+    """A date from `dd/mm/yyyy`, ISO `yyyy-mm-dd` or a `date`, in `years`; ValueError says why not (`what` names
+    the range: " của một kế hoạch")."""
     if isinstance(value, date):
-        return value
+        day = value.date() if isinstance(value, datetime) else value
+        _year(day.year, years, what)
+        return day
     text = str(value)
     if m := _DMY.match(text):
-        return _check(int(m[3]), int(m[2]), int(m[1]))
+        return _check(_year(int(m[3]), years, what), int(m[2]), int(m[1]))
     if m := _ISO.match(text):
-        return _check(int(m[1]), int(m[2]), int(m[3]))
+        return _check(_year(int(m[1]), years, what), int(m[2]), int(m[3]))
     raise ValueError("ngày phải viết dạng dd/mm/yyyy (ví dụ 30/11/2025) hoặc yyyy-mm-dd")
 
 

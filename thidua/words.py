@@ -237,6 +237,27 @@ ESCALATION_STEP = {
     "chairman": "báo cáo Chủ tịch",
 }
 
+OS_ERRORS = {
+    "EACCES": "không có quyền truy cập",
+    "EPERM": "không được phép",
+    "ENOENT": "không có tệp hoặc thư mục này",
+    "ENOTDIR": "một phần của đường dẫn không phải thư mục",
+    "EISDIR": "đây là thư mục, không phải tệp",
+    "EEXIST": "đã có tệp trùng tên",
+    "ENOSPC": "ổ đĩa đã đầy",
+    "EDQUOT": "đã hết hạn mức dung lượng",
+    "EROFS": "ổ đĩa chỉ cho phép đọc",
+    "ENAMETOOLONG": "tên tệp quá dài",
+    "EMFILE": "mở quá nhiều tệp cùng lúc",
+    "EIO": "lỗi đọc ghi ổ đĩa",
+}
+"""The operating system's errors by errno name (`errno.errorcode`), as a file operation reports them."""
+
+
+def os_error(code: str | None, fallback: str) -> str:
+    """The reason of an OS error in Vietnamese (`EACCES` → `không có quyền truy cập`), or `fallback` in brackets."""
+    return OS_ERRORS.get(code or "", f"lỗi hệ thống ({fallback})")
+
 
 def upper_first(value: str) -> str:
     """`value` with its first letter capitalised and the rest unchanged (Jinja's `capitalize` lowercases the rest)."""

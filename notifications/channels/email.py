@@ -34,9 +34,18 @@ class InvalidAddress(ValueError):
     """The recipient is not a single plain email address."""
 
 
+def _plain(text: str) -> bool:
+    """Whether `text` can stand in a header as it is: ASCII, and nothing a mail client would decode (`=?…?=`)."""
+    return text.isascii() and "=?" not in text
+
+
 def encode_header(text: str) -> str:
-    """`text` as a header value: ASCII as is, otherwise RFC 2047 base64 words of at most 45 bytes, folded."""
-    if text.isascii():
+    """`text` as a header value: plain ASCII as is, otherwise RFC 2047 base64 words of at most 45 bytes, folded.
+
+    Text that looks like an encoded word (`=?utf-8?b?…?=`) is encoded too, so that it displays as written
+    rather than as what it encodes.
+    """
+    if _plain(text):
         return text
     words, chunk = [], ""
     for char in text:
@@ -49,10 +58,10 @@ def encode_header(text: str) -> str:
 
 
 def format_address(name: str, address: str) -> str:
-    """`Name <address>` with the name quoted (ASCII) or RFC 2047-encoded."""
+    """`Name <address>` with the name quoted (plain ASCII) or RFC 2047-encoded."""
     if not name:
         return address
-    return formataddr((name, address)) if name.isascii() else f"{encode_header(name)} <{address}>"
+    return formataddr((name, address)) if _plain(name) else f"{encode_header(name)} <{address}>"
 
 
 def message_id(key: str, mail_from: str) -> str:

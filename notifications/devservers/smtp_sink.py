@@ -8,6 +8,7 @@ accepts connections, writes `DIR/received.jsonl`, and stops on SIGTERM.
 """
 
 import argparse
+import asyncio
 import json
 import re
 import ssl
@@ -66,6 +67,7 @@ class SmtpFaults:
     sender_refused: bool = False  # MAIL FROM → 553 sender rejected
     unavailable: bool = False  # MAIL FROM → 421 service not available
     data_refused: bool = False  # end of DATA → 554 message rejected
+    delay_s: float = 0.0  # every message waits this long before it is accepted (a slow server: a batch to interrupt)
 
 
 class _Handler:
@@ -97,6 +99,8 @@ class _Handler:
     async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
         if self._sink.faults.data_refused:
             return "554 5.6.0 Message rejected"
+        if self._sink.faults.delay_s:
+            await asyncio.sleep(self._sink.faults.delay_s)
         data = envelope.original_content or b""
         header_end = data.find(b"\r\n\r\n")
         found = _MESSAGE_ID.search(data, 0, header_end if header_end >= 0 else len(data))

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from thidua.appraisal.allocation import value_words
 from thidua.appraisal.counts import award_counts
 from thidua.appraisal.model import AppraisalResult, Candidate, Decision, Tie
+from thidua.markdown import md
 from thidua.plan.schema import NomineeKind, RankingBasis
 from thidua.words import ACTION, BASIS, Scale, ddmmyyyy, decimals, local_time, number, percent
 from thidua.words import NOMINEE as KIND_WORDS
@@ -256,20 +257,21 @@ def council_rows(result: AppraisalResult) -> list[dict[str, object]]:
 
 
 def summary_markdown(result: AppraisalResult) -> str:
-    """A short Markdown account: the deadline applied, the basis, proposals by form, ties and unmet minimums."""
+    """A short Markdown account: the deadline applied, the basis, proposals by form, ties and unmet minimums; every
+    name and text from the plan or the directory escaped as literal Markdown."""
     when = ddmmyyyy(result.deadline.date) if result.deadline.date else "chưa xác định"
     lines = [
-        f"# Thẩm định khen thưởng {result.plan.code} năm {result.year}",
+        f"# Thẩm định khen thưởng {md(result.plan.display_name)} năm {result.year}",
         "",
-        f"- Hạn nộp hồ sơ: **{when}** — {result.deadline.rule}",
+        f"- Hạn nộp hồ sơ: **{when}** — {md(result.deadline.rule)}",
         f"- Xếp hạng theo: {BASIS[result.basis]}",
         f"- Đủ điều kiện: {len(result.eligible)}; không đủ điều kiện: {len(result.ineligible)}",
-        *(f"- {c.award.name}: {c}" for c in award_counts(result)),
+        *(f"- {md(c.award.name)}: {c}" for c in award_counts(result)),
         "",
         "## Đề nghị khen thưởng",
     ]
     lines += [
-        f"- {p.award.name} — {KIND_WORDS[p.candidate.kind]} **{p.candidate.name}** ({p.candidate.unit.name}) — "
+        f"- {md(p.award.name)} — {KIND_WORDS[p.candidate.kind]} **{md(p.candidate.name)}** ({md(p.candidate.unit.name)}) — "
         f"{value_words(p.candidate, result.basis, result.numbers)}"
         + (" — *đồng hạng, Hội đồng quyết định*" if p.tie else "")
         + (f" — *{OUTCOME_WORDS[p.outcome]}*" if p.decision else "")
@@ -278,16 +280,16 @@ def summary_markdown(result: AppraisalResult) -> str:
     if result.ties:
         lines += ["", "## Đồng hạng tại ranh giới chỉ tiêu"]
         lines += [
-            f"- {t.award.name}, {t.scope}: hạng {t.rank}, còn {t.seats} suất cho "
-            + ", ".join(c.name for c in t.candidates)
-            + (" — chờ Hội đồng quyết định" if t.open else f" — Hội đồng chọn {', '.join(map(str, t.decision.nominees))}")  # type: ignore[union-attr]
+            f"- {md(t.award.name)}, {md(t.scope)}: hạng {t.rank}, còn {t.seats} suất cho "
+            + ", ".join(md(c.name) for c in t.candidates)
+            + (" — chờ Hội đồng quyết định" if t.open else f" — Hội đồng chọn {', '.join(md(r) for r in t.decision.nominees)}")  # type: ignore[union-attr]
             for t in result.ties
         ]
     if result.stale:
         lines += ["", "## Quyết định của Hội đồng không còn áp dụng"]
-        lines += [f"- {ACTION[d.action]} {', '.join(map(str, d.nominees))} ({d.form}): {d.reason}" for d in result.stale]
+        lines += [f"- {ACTION[d.action]} {', '.join(md(r) for r in d.nominees)} ({md(d.form)}): {md(d.reason)}" for d in result.stale]
     if result.shortfalls:
-        lines += ["", "## Chưa đạt số lượng tối thiểu", *(f"- {s}" for s in result.shortfalls)]
+        lines += ["", "## Chưa đạt số lượng tối thiểu", *(f"- {md(s)}" for s in result.shortfalls)]
     if result.awaiting:
-        lines += ["", "## Chờ hướng dẫn", *(f"- {s}" for s in result.awaiting)]
+        lines += ["", "## Chờ hướng dẫn", *(f"- {md(s)}" for s in result.awaiting)]
     return "\n".join(lines) + "\n"

@@ -54,6 +54,7 @@ class MessageContext:
     owed: tuple[str, ...] = ()  # the launch notice: every deliverable with its deadline, in words
     received_at: datetime | None = None  # a receipt: when it arrived
     reason: str = ""  # a rejection: why the document was sent back
+    last_deadline: date | None = None  # the launch notice: the last deadline it announces (it holds until then)
 
 
 @dataclass(frozen=True)
@@ -74,6 +75,7 @@ class Draft:
 def _context(
     plan: Plan, year: int, kind: str, about: tuple[str, ScheduledMilestone], unit: tuple[str, str], recipient: str,
     days: int | None, missing: Sequence[str] = (), late_units: Sequence[str] = (), owed: Sequence[str] = (),
+    last_deadline: date | None = None,
 ) -> MessageContext:  # fmt: skip
     agency = plan.standing_agency
     deliverable, milestone = about
@@ -97,6 +99,7 @@ def _context(
         contact_phone=agency.phone or "",
         late_units=tuple(late_units),
         owed=tuple(owed),
+        last_deadline=last_deadline,
     )
 
 
@@ -130,7 +133,11 @@ def launch_drafts(cycle: CycleDates, launch: ScheduledMilestone, step: Step, sta
             for d in status.deliveries.values()
         ]
         what = "Các việc phải nộp" if len(owed) != 1 else next(iter(status.deliveries.values())).occurrence.name
-        ctx = _context(cycle.plan, cycle.year, step.message, (what, launch), (unit.code, unit.name), unit.focal.name or unit.name, 0, owed=owed)
+        last = max((d.occurrence.deadline for d in status.deliveries.values() if d.occurrence.deadline), default=None)
+        ctx = _context(
+            cycle.plan, cycle.year, step.message, (what, launch), (unit.code, unit.name), unit.focal.name or unit.name, 0,
+            owed=owed, last_deadline=last,
+        )  # fmt: skip
         drafts += to_person(cycle.plan, cycle.year, unit.code, step.code, step.code, unit.focal, ctx)
     return drafts
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from thidua.channels import REGISTRY
 from thidua.cycle.state import CycleState, UnitStatus
 from thidua.cycle.titles import cycle_title
+from thidua.markdown import md
 from thidua.words import long_date, percent
 
 LISTED = 5  # owners named per group; the rest are counted
@@ -43,16 +44,17 @@ def behind_by_group(state: CycleState) -> dict[str, list[UnitStatus]]:
 
 
 def overview_markdown(state: CycleState, messages: Mapping[str, Mapping[str, int]]) -> str:
-    """The overview in Vietnamese Markdown; `messages` is channel → outbox status → count for the cycle."""
+    """The overview in Vietnamese Markdown; `messages` is channel → outbox status → count for the cycle. Names from
+    the plan and the directory are escaped as literal Markdown."""
     rate = on_time(state)
     shown = f"{percent(round(rate.rate * 100, 1))} ({rate.on_time}/{rate.owed} lượt nộp đúng hạn)" if rate.rate is not None else "chưa đến hạn nào"
-    out = [f"# Tổng quan {cycle_title(state.plan, state.year)}", "", f"Ngày xét: {long_date(state.as_of)}", "", f"**Nộp đúng hạn đến nay:** {shown}", ""]
+    out = [f"# Tổng quan {md(cycle_title(state.plan, state.year))}", "", f"Ngày xét: {long_date(state.as_of)}", "", f"**Nộp đúng hạn đến nay:** {shown}", ""]
     out += ["## Đơn vị còn nợ việc đã quá hạn, theo nhóm", ""]
     groups = behind_by_group(state)
     for group, statuses in sorted(groups.items()):
-        names = ", ".join(f"{s.unit.name} ({s.unit.code})" for s in statuses[:LISTED])
+        names = ", ".join(md(f"{s.unit.name} ({s.unit.code})") for s in statuses[:LISTED])
         more = f" và {len(statuses) - LISTED} đơn vị khác" if len(statuses) > LISTED else ""
-        out.append(f"- {group}: {len(statuses)} — {names}{more}")
+        out.append(f"- {md(group)}: {len(statuses)} — {names}{more}")
     if not groups:
         out.append("- không có")
     out += ["", "## Tin nhắn", "", "| Kênh | Đã gửi | Chờ gửi | Lỗi | Hết hiệu lực |", "|---|---|---|---|---|"]

@@ -8,6 +8,7 @@ from thidua.cycle.state import AGENCY, CycleDates, Occurrence
 from thidua.dates import local_day
 from thidua.directory import Unit
 from thidua.errors import InputError, InvalidInput
+from thidua.names import code_problem, name_problem
 from thidua.plan.schema import NomineeKind, Owner, Plan
 
 
@@ -48,6 +49,8 @@ def unknown_unit(plan: Plan, code: str, units: Mapping[str, Unit]) -> str:
 def _owner_errors(
     plan: Plan, occurrence: Occurrence, unit_code: str, unit: Unit | None, at: datetime, known: Mapping[str, Unit]
 ) -> list[InputError]:  # fmt: skip
+    if bad_code := code_problem(unit_code):
+        return [InputError(plan.code, "--unit", unit_code, bad_code)]
     if occurrence.deliverable.owner is Owner.standing_agency:
         ok = unit_code == AGENCY
         return [] if ok else [InputError(plan.code, "--unit", unit_code, f"việc này do cơ quan thường trực nộp: ghi --unit {AGENCY}")]
@@ -77,6 +80,8 @@ def receipt_errors(
     ]
     allowed = {NomineeKind.collective: plan.participants.collectives, NomineeKind.individual: plan.participants.individuals}
     for kind, name in nominees:
+        if bad_name := name_problem(name):
+            errors.append(InputError(plan.code, "--nominee", f"{kind}:{name}", bad_name))
         if kind not in allowed:
             errors.append(InputError(plan.code, "--nominee", f"{kind}:{name}", "loại phải là collective hoặc individual"))
         elif not allowed[NomineeKind(kind)]:

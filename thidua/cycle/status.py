@@ -1,12 +1,13 @@
 """Where a cycle stands: per owner and per thing owed, as rows (Prefect table artifact, CLI), JSON and a summary."""
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from thidua.cycle.outlook import STANDING_WORDS, Action, next_actions, timeline
 from thidua.cycle.state import CycleDates, CycleState, Delivery, Occurrence, UnitStatus
 from thidua.cycle.titles import cycle_title
 from thidua.dates import local_day
+from thidua.markdown import md
 from thidua.words import DELIVERY as DELIVERY_WORDS
 from thidua.words import ESCALATION_LEVEL as LEVEL_WORDS
 from thidua.words import ddmmyyyy, long_date, step_words
@@ -110,28 +111,32 @@ def awaited_guidance(cycle: CycleDates) -> list[str]:
     ]
 
 
-def summary_markdown(state: CycleState, lines: Sequence[str] = ()) -> str:
+def summary_markdown(state: CycleState, lines: Sequence[str] = (), text: Callable[[object], str] = md) -> str:
     """The cycle at a glance, in Vietnamese: what happens next on top, then every milestone and deadline in date
-    order with where it stands, the guidance awaited, and what this run did."""
+    order with where it stands, the guidance awaited, and what this run did.
+
+    Every text from the plan, the directory or the run goes through `text`: escaped as literal Markdown for
+    the Prefect UI (the default), `str` for a terminal."""
     actions = next_actions(state)
-    out = [f"# {cycle_title(state.plan, state.year)} · {state.plan.code}", f"**{state.plan.title}**", "", f"Ngày xét: {long_date(state.as_of)}", ""]
+    title = f"# {text(cycle_title(state.plan, state.year))} · {state.plan.code}"
+    out = [title, f"**{text(state.plan.title)}**", "", f"Ngày xét: {long_date(state.as_of)}", ""]
     if actions:
         first, *more = actions
-        out.append(f"**Việc tiếp theo:** {_action(first)}")
-        out += [f"- sau đó: {_action(a)}" for a in more[:NEXT_SHOWN]]
+        out.append(f"**Việc tiếp theo:** {_action(first, text)}")
+        out += [f"- sau đó: {_action(a, text)}" for a in more[:NEXT_SHOWN]]
     else:
         out.append("**Việc tiếp theo:** không còn việc nào của chu kỳ này.")
     out += ["", "## Các mốc và việc phải nộp", "", "| Ngày | Mốc, việc phải nộp | Tình trạng | Ghi chú |", "|---|---|---|---|"]
     out += [
-        f"| {long_date(line.day) if line.day else 'chưa xác định'} | {line.what} | {STANDING_WORDS[line.standing]} | {line.note} |"
+        f"| {long_date(line.day) if line.day else 'chưa xác định'} | {text(line.what)} | {STANDING_WORDS[line.standing]} | {text(line.note)} |"
         for line in timeline(state)
     ]
     if awaited := awaited_guidance(state):
-        out += ["", "## Chờ hướng dẫn", *(f"- {line}" for line in awaited)]
+        out += ["", "## Chờ hướng dẫn", *(f"- {text(line)}" for line in awaited)]
     if lines:
-        out += ["", "## Lần chạy này", *(f"- {line}" for line in lines)]
+        out += ["", "## Lần chạy này", *(f"- {text(line)}" for line in lines)]
     return "\n".join(out)
 
 
-def _action(action: Action) -> str:
-    return f"{long_date(action.day)} — {action.what}" if action.day else action.what
+def _action(action: Action, text: Callable[[object], str]) -> str:
+    return f"{long_date(action.day)} — {text(action.what)}" if action.day else text(action.what)

@@ -6,29 +6,9 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from thidua.errors import InputError, InvalidInput
+from thidua.errors import InputError, InvalidInput, validation_reason
 from thidua.plan.schema import DeliverableKind, OffsetRule, Plan
-
-_REASONS = {
-    "missing": "thiếu trường bắt buộc",
-    "extra_forbidden": "trường không có trong định dạng kế hoạch",
-    "string_type": "phải là chuỗi ký tự",
-    "int_parsing": "phải là số nguyên",
-    "int_type": "phải là số nguyên",
-    "float_parsing": "phải là số",
-    "bool_parsing": "phải là true hoặc false",
-    "list_type": "phải là một danh sách",
-    "model_type": "phải là một nhóm trường (mapping)",
-    "model_attributes_type": "phải là một nhóm trường (mapping)",
-    "dict_type": "phải là một nhóm trường (mapping)",
-    "date_type": "phải là một ngày",
-    "too_short": "danh sách quá ngắn",
-    "frozen_set_type": "phải là một danh sách",
-    "string_pattern_mismatch": "chỉ dùng chữ thường không dấu, chữ số, '-' và '_'",
-    "union_tag_invalid": "loại không được hỗ trợ",
-    "union_tag_not_found": "thiếu trường phân loại (type/criterion)",
-}
-
+from thidua.plan.yaml_text import MAX_BYTES, DuplicateKey, LimitExceeded, load_yaml
 
 _YAML_PROBLEMS = {
     "mapping values are not allowed here": "không được đặt “khóa: giá trị” ở đây (thụt lề sai?)",
@@ -38,47 +18,19 @@ _YAML_PROBLEMS = {
     "expected ',' or '}'": "nhóm {…} chưa đóng ngoặc",
     "found unexpected end of stream": "tệp kết thúc giữa chừng (thiếu dấu ngoặc kép?)",
     "found undefined alias": "tham chiếu * không có định nghĩa &",
+    "found duplicate anchor": "tên neo & bị định nghĩa hai lần",
+    "could not determine a constructor": "thẻ YAML (!!…) không được hỗ trợ trong tệp kế hoạch",
+    "found unhashable key": "khóa phải là một giá trị đơn, không phải danh sách hay nhóm",
+    "but found another document": "tệp kế hoạch chỉ được có một tài liệu YAML (bỏ dấu --- thừa)",
 }
 
 
-class _DuplicateKey(yaml.constructor.ConstructorError):
-    """A key written twice in one mapping (PyYAML would silently keep the last)."""
-
-
-class _PlanLoader(yaml.SafeLoader):
-    """SafeLoader that keeps dates as text so that an impossible date gets our message, not a traceback."""
-
-
-def _unique_keys(loader: _PlanLoader, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
-    seen: set[Any] = set()
-    for key_node, _ in node.value:
-        key = loader.construct_object(key_node, deep=deep)
-        if key in seen:
-            raise _DuplicateKey(None, None, f"khóa “{key}” bị lặp", key_node.start_mark)
-        seen.add(key)
-    return yaml.SafeLoader.construct_mapping(loader, node, deep=deep)
-
-
-_PlanLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, lambda loader, node: _unique_keys(loader, node))
-_PlanLoader.yaml_implicit_resolvers = {
-    key: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-
-
-_BOUNDS = {"greater_than_equal": ("≥", "ge"), "greater_than": (">", "gt"), "less_than_equal": ("≤", "le"), "less_than": ("<", "lt")}
-
-
-def _reason(error: Any) -> str:
-    kind, ctx = error["type"], error.get("ctx", {})
-    if kind in ("value_error", "assertion_error"):
-        return str(ctx["error"])
-    if kind in ("literal_error", "enum"):
-        return "phải là một trong: " + ctx["expected"].replace(" or ", " hoặc ")
-    if kind in _BOUNDS:
-        sign, key = _BOUNDS[kind]
-        return f"phải {sign} {ctx[key]}"
-    return _REASONS.get(kind, "giá trị không hợp lệ")
+def _union_member(node: Any, key: Any) -> bool:
+    """Whether `key` is the name pydantic gives a member of a union (`offset`, `Quota`, `function-after[…]`), not a
+    field of the plan: plan fields are lower-case words."""
+    if not isinstance(node, dict) or key in node or not isinstance(key, str):
+        return False
+    return key in (node.get("type"), node.get("criterion")) or key[:1].isupper() or "[" in key
 
 
 def _locate(data: Any, loc: tuple[Any, ...]) -> tuple[str, Any]:
@@ -86,7 +38,7 @@ def _locate(data: Any, loc: tuple[Any, ...]) -> tuple[str, Any]:
     parts: list[str] = []
     node = data
     for key in loc:
-        if isinstance(node, dict) and key not in node and key in (node.get("type"), node.get("criterion")):
+        if _union_member(node, key):
             continue
         if isinstance(node, list) and isinstance(key, int):
             parts[-1] += f"[{key}]"
@@ -193,19 +145,32 @@ def _old_shape(data: dict[str, Any]) -> Iterator[tuple[str, object, str]]:
             yield f"milestones[{i}].chase", milestone["chase"], _OLD_CHASE
 
 
+def _yaml_error(exc: yaml.YAMLError, text: str, file: str) -> InvalidInput:
+    """The YAML error as one InputError: the line and column, the line's text, the problem in Vietnamese."""
+    if isinstance(exc, yaml.reader.ReaderError):
+        code = exc.character if isinstance(exc.character, int) else ord(exc.character)
+        reason = f"YAML không hợp lệ: có ký tự không được phép (#x{code:04x}) ở ký tự thứ {exc.position + 1}"
+        return InvalidInput([InputError(file, "(tệp)", f"#x{code:04x}", reason)])
+    mark = getattr(exc, "problem_mark", None)
+    where = f"dòng {mark.line + 1}, cột {mark.column + 1}" if mark else "(tệp)"
+    lines = text.splitlines()
+    line = lines[mark.line].strip() if mark and mark.line < len(lines) else ""
+    problem = getattr(exc, "problem", None) or ""
+    if not isinstance(exc, DuplicateKey | LimitExceeded):
+        known = next((vi for en, vi in _YAML_PROBLEMS.items() if problem.startswith(en)), None)
+        problem = known or (f"cú pháp sai ({problem})" if problem else "cú pháp sai")
+    return InvalidInput([InputError(file, where, line, f"YAML không hợp lệ: {problem}")])
+
+
 def parse_plan(text: str, file: str) -> Plan:
     """The plan in `text`; raises InvalidInput naming `file` with every problem found."""
+    if len(text) > MAX_BYTES:
+        size = f"{len(text.encode()) / 1e6:.1f}".replace(".", ",")
+        raise InvalidInput([InputError(file, "(tệp)", f"{size} MB", f"tệp kế hoạch lớn quá {MAX_BYTES // 1_000_000} MB")])
     try:
-        data = yaml.load(text, Loader=_PlanLoader)  # noqa: S506  (a SafeLoader subclass)
+        data = load_yaml(text)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"dòng {mark.line + 1}, cột {mark.column + 1}" if mark else "(tệp)"
-        line = text.splitlines()[mark.line].strip() if mark and mark.line < len(text.splitlines()) else ""
-        problem = getattr(exc, "problem", None) or ""
-        if not isinstance(exc, _DuplicateKey):
-            known = next((vi for en, vi in _YAML_PROBLEMS.items() if problem.startswith(en)), None)
-            problem = known or (f"cú pháp sai ({problem})" if problem else "cú pháp sai")
-        raise InvalidInput([InputError(file, where, line, f"YAML không hợp lệ: {problem}")]) from None
+        raise _yaml_error(exc, text, file) from None
     if not isinstance(data, dict):
         raise InvalidInput([InputError(file, "(tệp)", type(data).__name__, "tệp kế hoạch phải là một mapping YAML")])
     if old := [InputError(file, f, v, r) for f, v, r in _old_shape(data)]:
@@ -216,7 +181,7 @@ def parse_plan(text: str, file: str) -> Plan:
         errors = []
         for error in exc.errors():
             field, value = _locate(data, error["loc"])
-            errors.append(InputError(file, field, "(không có)" if value is None else value, _reason(error)))
+            errors.append(InputError(file, field, "(không có)" if value is None else value, validation_reason(error)))
         raise InvalidInput(errors) from None
     if problems := [InputError(file, f, v, r) for f, v, r in _consistency(plan)]:
         raise InvalidInput(problems)

@@ -19,19 +19,30 @@ from pydantic import (
 )
 
 from thidua.channels import REGISTRY
-from thidua.dates import parse_date, parse_day_month
+from thidua.dates import PLAN_YEARS, parse_date, parse_day_month
+from thidua.names import CODE_MAX, CODE_PATTERN
+
+# Every number and list of the format is bounded, so that no plan can make date arithmetic overflow, a loop over
+# days run for long, or an allocation grow without end: a plan beyond these bounds is a typing error.
+FIRST_YEAR, LAST_YEAR = PLAN_YEARS
+MAX_OFFSET_DAYS = 366  # an offset rule moves a date by at most a year either way
+MAX_YEAR_OFFSET = 2  # a yearly or window rule falls at most two years from its cycle
+MAX_QUOTA = 10_000
+MAX_ITEMS = 200  # groups, milestones, deliverables, awards, documents, criteria per list
+MAX_DAYS_LISTED = 400  # extra days off or working days of a plan's calendar
+
+Items = Field(max_length=MAX_ITEMS)
 
 
 def _plan_date(value: object) -> date:
-    day = parse_date(value)
-    if not 2000 <= day.year <= 2100:
-        raise ValueError(f"năm {day.year} nằm ngoài khoảng 2000–2100 của một kế hoạch")
-    return day
+    return parse_date(value, (FIRST_YEAR, LAST_YEAR), " của một kế hoạch")
 
 
 PlanDate = Annotated[date, BeforeValidator(_plan_date)]
 DayMonth = Annotated[tuple[int, int], BeforeValidator(parse_day_month)]
-Code = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]*$")]
+Code = Annotated[str, Field(pattern=CODE_PATTERN, max_length=CODE_MAX)]
+YearOffset = Annotated[int, Field(ge=-MAX_YEAR_OFFSET, le=MAX_YEAR_OFFSET)]
+Quantity = Annotated[int, Field(ge=1, le=MAX_QUOTA)]
 
 
 def _known_channel(name: str) -> str:
@@ -84,8 +95,8 @@ class Group(Strict):
 
 
 class Participants(Strict):
-    collectives: list[Code] = []
-    individuals: list[Code] = []
+    collectives: Annotated[list[Code], Items] = []
+    individuals: Annotated[list[Code], Items] = []
 
 
 # --- date rules ------------------------------------------------------------------------------
@@ -96,7 +107,7 @@ class YearlyRule(Strict):
 
     type: Literal["yearly"]
     day: DayMonth
-    year_offset: int = 0
+    year_offset: YearOffset = 0
     inclusive: bool = True
 
 
@@ -105,7 +116,7 @@ class FixedRule(Strict):
 
     type: Literal["fixed"]
     date: PlanDate
-    cycle_year: int | None = None
+    cycle_year: Annotated[int, Field(ge=FIRST_YEAR, le=LAST_YEAR)] | None = None
 
 
 class OffsetRule(Strict):
@@ -113,7 +124,7 @@ class OffsetRule(Strict):
 
     type: Literal["offset"]
     from_: Code = Field(alias="from")
-    days: int
+    days: Annotated[int, Field(ge=-MAX_OFFSET_DAYS, le=MAX_OFFSET_DAYS)]
     count: Literal["calendar", "working"] = "calendar"
 
 
@@ -123,7 +134,7 @@ class WindowRule(Strict):
     type: Literal["window"]
     start: DayMonth
     end: DayMonth
-    year_offset: int = 0
+    year_offset: YearOffset = 0
     default: Literal["first_working_day", "last_working_day"] | DayMonth = "first_working_day"
     name: str | None = None  # e.g. "quý I năm sau"
 
@@ -201,7 +212,7 @@ class Milestone(Strict):
 class Reminders(Strict):
     """Calendar days before a deadline on which the owner is reminded (0 = the day)."""
 
-    before_days: list[Annotated[int, Field(ge=0, le=90)]] = [14, 7, 3, 1, 0]
+    before_days: Annotated[list[Annotated[int, Field(ge=0, le=90)]], Field(max_length=30)] = [14, 7, 3, 1, 0]
     working_days_only: bool = True
 
 
@@ -236,7 +247,7 @@ class Document(Strict):
     name: str
     for_: list[NomineeKind] = Field(alias="for", default=[NomineeKind.collective, NomineeKind.individual])
     form: str | None = None  # e.g. "Mẫu số 08, Phụ lục Nghị định 98/2023/NĐ-CP"
-    required_for_awards: list[Code] | None = None  # only needed for these award forms
+    required_for_awards: Annotated[list[Code], Items] | None = None  # only needed for these award forms
 
 
 class DeliverableKind(StrEnum):
@@ -258,11 +269,11 @@ class Deliverable(Strict):
     name: str
     kind: DeliverableKind
     owner: Owner = Owner.units
-    groups: list[Code] | None = None  # the owing groups; None: every participating collective group
-    due: Annotated[list[Code], Field(min_length=1)]  # milestone kinds: one occurrence, one deadline each
-    documents: list[Document] | AwaitingGuidance = []  # none: delivered once received (a registration, a notice)
+    groups: Annotated[list[Code], Items] | None = None  # the owing groups; None: every participating collective group
+    due: Annotated[list[Code], Field(min_length=1, max_length=MAX_ITEMS)]  # milestone kinds: one occurrence, one deadline each
+    documents: Annotated[list[Document], Items] | AwaitingGuidance = []  # none: delivered once received (a registration)
     reminders: Reminders | None = None  # None: the plan's
-    escalations: list[EscalationStep] | None = None  # None: the plan's
+    escalations: Annotated[list[EscalationStep], Field(max_length=10)] | None = None  # None: the plan's
     late: Literal["accepted", "refused"] = "accepted"  # refused: recorded as late, not counted as delivered
     source: str | None = None
 
@@ -291,12 +302,12 @@ class Discipline(StrEnum):
 
 class ParIndexMin(Strict):
     criterion: Literal["par_index_min"]
-    value: Annotated[float, Field(ge=0, le=100)]
+    value: Annotated[float, Field(ge=0, le=100, allow_inf_nan=False)]
 
 
 class InitiativesMin(Strict):
     criterion: Literal["initiatives_min"]
-    value: Annotated[int, Field(ge=0)]
+    value: Annotated[int, Field(ge=0, le=1000)]
 
 
 class NoDisciplineFrom(Strict):
@@ -336,8 +347,8 @@ class Eligibility(Strict):
     """Award standards. A collective's facts are its unit's (PAR INDEX, initiatives, its key leaders' discipline);
     an individual's are the person's own record."""
 
-    collective: list[Criterion] = []
-    individual: list[Criterion] = []
+    collective: Annotated[list[Criterion], Items] = []
+    individual: Annotated[list[Criterion], Items] = []
     late_dossier: Literal["not_eligible", "eligible_with_note"] = "not_eligible"
 
     @field_validator("collective")
@@ -371,11 +382,11 @@ class Ranking(Strict):
 class Quota(Strict):
     """How many of an award: in total (`min`..`max`), per group, or per unit (doubled for the excellent group)."""
 
-    max: Annotated[int, Field(ge=1)] | None = None
-    min: Annotated[int, Field(ge=0)] = 0
-    per_group: Annotated[int, Field(ge=1)] | None = None
-    per_unit: Annotated[int, Field(ge=1)] | None = None
-    per_unit_excellent: Annotated[int, Field(ge=1)] | None = None
+    max: Quantity | None = None
+    min: Annotated[int, Field(ge=0, le=MAX_QUOTA)] = 0
+    per_group: Quantity | None = None
+    per_unit: Quantity | None = None
+    per_unit_excellent: Quantity | None = None
 
     @model_validator(mode="after")
     def _one_kind(self) -> "Quota":
@@ -391,7 +402,7 @@ class Award(Strict):
     name: str
     grantor: str
     nominee: NomineeKind
-    groups: list[Code] | None = None  # None: every participating group
+    groups: Annotated[list[Code], Items] | None = None  # None: every participating group
     quota: Quota | AwaitingGuidance
     occurs: Literal["every_year", "final_year"] = "every_year"  # final_year: the phase summary's awards
     source: str | None = None
@@ -424,8 +435,8 @@ class Paperwork(Strict):
 
 
 class CalendarChanges(Strict):
-    extra_days_off: list[PlanDate] = []
-    extra_working_days: list[PlanDate] = []
+    extra_days_off: Annotated[list[PlanDate], Field(max_length=MAX_DAYS_LISTED)] = []
+    extra_working_days: Annotated[list[PlanDate], Field(max_length=MAX_DAYS_LISTED)] = []
 
 
 class Plan(Strict):
@@ -438,17 +449,17 @@ class Plan(Strict):
     place: str | None = None
     period: Period
     standing_agency: StandingAgency
-    groups: list[Group]
+    groups: Annotated[list[Group], Items]
     participants: Participants
-    milestones: list[Milestone]
+    milestones: Annotated[list[Milestone], Items]
     reminders: Reminders = Reminders()
-    escalations: list[EscalationStep] = DEFAULT_ESCALATIONS
-    deliverables: Annotated[list[Deliverable], Field(min_length=1)]
+    escalations: Annotated[list[EscalationStep], Field(max_length=10)] = DEFAULT_ESCALATIONS
+    deliverables: Annotated[list[Deliverable], Field(min_length=1, max_length=MAX_ITEMS)]
     eligibility: Eligibility = Eligibility()
-    awards: list[Award] = []
+    awards: Annotated[list[Award], Items] = []
     ranking: Ranking = Ranking()
     paperwork: Paperwork = Paperwork()
-    channels: Annotated[list[ChannelName], Field(min_length=1)] = ["email", "zalo"]
+    channels: Annotated[list[ChannelName], Field(min_length=1, max_length=10)] = ["email", "zalo"]
     calendar: CalendarChanges = CalendarChanges()
 
     @property
