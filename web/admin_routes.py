@@ -9,10 +9,11 @@ import tempfile
 import unicodedata
 import zipfile
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
 from urllib.parse import quote
 
 from fastapi import APIRouter, Request
+from sqlmodel import Session
 from starlette.responses import FileResponse, RedirectResponse, Response, StreamingResponse
 
 from models import DocumentStatus
@@ -193,8 +194,12 @@ async def unit_detail(request: Request, plan_code: str, year: int, unit_code: st
     )  # fmt: skip
 
 
-@router.post("/{plan_code}/{year}/{unit_code}/quyet-dinh")
-async def decision(request: Request, plan_code: str, year: int, unit_code: str) -> Response:
+Act = Callable[[Session, Plan, Mapping[str, list[str]], AdminSession], None]
+
+
+async def _post(request: Request, plan_code: str, year: int, unit_code: str, purpose: str, refused_title: str, act: Act) -> Response | str:
+    """An administrator's form post on a unit's page: signed in, a plan's cycle, same origin, a valid guard token;
+    `act` writes in one transaction. The page to go back to, or the page saying why nothing was written."""
     portal = portal_of(request)
     session = _session(portal, request)
     if isinstance(session, Response):
@@ -206,42 +211,43 @@ async def decision(request: Request, plan_code: str, year: int, unit_code: str) 
     try:
         check_origin(request, portal.settings.public_url)
         fields = await read_form(request)
-        portal.guard.check(session.sid, "quyet-dinh", first(fields, GUARD_FIELD))
+        portal.guard.check(session.sid, purpose, first(fields, GUARD_FIELD))
+        with session_scope(portal.engine) as db:
+            act(db, plan, fields, session)
+    except FormRefused as refused:
+        return portal.pages.message(refused_title, refused.message, refused.status, back=back)
+    except InvalidInput as invalid:
+        return portal.pages.message(refused_title, "; ".join(e.reason for e in invalid.errors), 400, back=back)
+    return back
+
+
+@router.post("/{plan_code}/{year}/{unit_code}/quyet-dinh")
+async def decision(request: Request, plan_code: str, year: int, unit_code: str) -> Response:
+    portal = portal_of(request)
+
+    def act(db: Session, plan: Plan, fields: Mapping[str, list[str]], session: AdminSession) -> None:
         document_id = first(fields, "tai_lieu")
         if not document_id.isdigit():
             raise FormRefused(400, "Thiếu tài liệu cần quyết định.")
-        with session_scope(portal.engine) as db:
-            decide(db, plan, year, int(document_id), first(fields, "quyet_dinh") == "chap-nhan", first(fields, "ly_do"),
-                   _who(session), portal.clock(), message_renderer(db))  # fmt: skip
-    except FormRefused as refused:
-        return portal.pages.message("Chưa ghi được quyết định", refused.message, refused.status, back=back)
-    except InvalidInput as invalid:
-        return portal.pages.message("Chưa ghi được quyết định", "; ".join(e.reason for e in invalid.errors), 400, back=back)
+        decide(db, plan, year, int(document_id), first(fields, "quyet_dinh") == "chap-nhan", first(fields, "ly_do"),
+               _who(session), portal.clock(), message_renderer(db))  # fmt: skip
+
+    done = await _post(request, plan_code, year, unit_code, "quyet-dinh", "Chưa ghi được quyết định", act)
+    if isinstance(done, Response):
+        return done
     portal.wake_sender()
-    return RedirectResponse(back, status_code=303)
+    return RedirectResponse(done, status_code=303)
 
 
 @router.post("/{plan_code}/{year}/{unit_code}/thu-hoi")
 async def revoke_link(request: Request, plan_code: str, year: int, unit_code: str) -> Response:
     portal = portal_of(request)
-    session = _session(portal, request)
-    if isinstance(session, Response):
-        return session
-    plan = _cycle(portal, plan_code, year)
-    if isinstance(plan, Response):
-        return plan
-    back = f"/admin/{plan.code}/{year}/{unit_code}"
-    try:
-        check_origin(request, portal.settings.public_url)
-        fields = await read_form(request)
-        portal.guard.check(session.sid, "thu-hoi", first(fields, GUARD_FIELD))
-        with session_scope(portal.engine) as db:
-            revoke(db, plan, year, unit_code, _who(session), portal.clock())
-    except FormRefused as refused:
-        return portal.pages.message("Chưa thu hồi được", refused.message, refused.status, back=back)
-    except InvalidInput as invalid:
-        return portal.pages.message("Chưa thu hồi được", "; ".join(e.reason for e in invalid.errors), 400, back=back)
-    return RedirectResponse(f"{back}?link=moi", status_code=303)
+
+    def act(db: Session, plan: Plan, fields: Mapping[str, list[str]], session: AdminSession) -> None:
+        revoke(db, plan, year, unit_code, _who(session), portal.clock())
+
+    done = await _post(request, plan_code, year, unit_code, "thu-hoi", "Chưa thu hồi được", act)
+    return done if isinstance(done, Response) else RedirectResponse(f"{done}?link=moi", status_code=303)
 
 
 def _zip(portal: Portal, entries: list[tuple[str, str]]) -> Iterator[bytes]:
