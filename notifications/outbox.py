@@ -90,10 +90,12 @@ class SendReport:
 
 @dataclass(frozen=True)
 class Restated:
-    """What a message says at send time: `expired` with the reason it no longer holds, or `rendered` anew."""
+    """What a message says at send time: `expired` with the reason it no longer holds, `rendered` anew, or `held`
+    back with the reason it could not be checked (it waits, and is checked again on a later try)."""
 
     expired: str | None = None
     rendered: Rendered | None = None
+    held: str | None = None
 
 
 StillTrue = Callable[[Sequence[Row[Any]], datetime], Mapping[int, Restated]]
@@ -374,14 +376,19 @@ def _restate(engine: Engine, worker: str, rows: list[Row[Any]], now: datetime, s
             verdict = verdicts[row_id]
             if verdict.expired:
                 values: dict[str, Any] = {"status": OutboxStatus.expired, "expired_reason": verdict.expired, **_RELEASED}
+            elif verdict.held:
+                values = {"status": OutboxStatus.pending, "last_error": verdict.held, "next_attempt_at": now + backoff(1), **_RELEASED}
             elif verdict.rendered:
                 new = verdict.rendered
                 values = {"subject": new.subject, "body_text": new.text, "body_html": new.html, "payload": new.template_data}
             else:
                 continue
             conn.execute(update(TABLE).where(C.id == row_id).values(**values))
-        left = [row.id for row in rows if row.id not in verdicts or (row.id in ours and not verdicts[row.id].expired)]
+        gone = {row_id for row_id in ours if verdicts[row_id].expired or verdicts[row_id].held}
+        left = [row.id for row in rows if row.id not in verdicts or (row.id in ours and row.id not in gone)]
         fresh = sorted(conn.execute(select(TABLE).where(C.id.in_(left))).all(), key=lambda row: row.id)
+    by_id = {row.id: row for row in rows}
+    report.errors += [f"#{i} {by_id[i].channel} → {by_id[i].recipient} ({by_id[i].unit_code}): {verdicts[i].held}" for i in sorted(ours) if verdicts[i].held]
     expired = [row_id for row_id in ours if verdicts[row_id].expired]
     report.expired += len(expired)
     if expired:

@@ -5,7 +5,9 @@ import asyncio
 import datetime as dt
 from collections.abc import AsyncIterator, Sequence
 from pathlib import Path
+from types import SimpleNamespace
 
+import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
@@ -131,3 +133,41 @@ def test_the_callers_check_expires_or_rewrites_each_message_just_before_it_goes(
     stored = {r.id: r for r in rows(engine)}
     assert stored[first.id].status == OutboxStatus.expired and stored[first.id].expired_reason == "đơn vị đã nộp đủ hồ sơ"
     assert stored[second.id].body_text == new_text.text and stored[second.id].status == OutboxStatus.sent
+
+
+def test_a_message_that_cannot_be_checked_waits_with_the_reason_and_the_others_go(engine: Engine) -> None:
+    write(engine)
+    first, second, third = rows(engine)
+    why = "chưa gửi: không kiểm tra được tin còn đúng không vì kế hoạch p tính lỗi (OverflowError: date value out of range)"
+    channel = Recorder()
+    now = dt.datetime(2025, 11, 30, 1, tzinfo=dt.UTC)
+    report = send_due(engine, {"email": channel}, now=now, still_true=lambda claimed, now: {first.id: Restated(held=why)})
+    assert sorted(m.id for m in channel.sent) == [second.id, third.id] and report.sent == {"email": 2}
+    assert report.errors == [f"#{first.id} email → u0@x.vn (u0): {why}"]  # the administrator is told
+    held = rows(engine)[0]
+    assert (held.status, held.last_error, held.claimed_by) == (OutboxStatus.pending, why, None)
+    assert held.next_attempt_at > now
+    later = send_due(engine, {"email": channel}, now=now + dt.timedelta(hours=1))  # the plan is fixed: it goes
+    assert later.sent == {"email": 1} and [m.id for m in channel.sent][-1] == first.id
+
+
+def test_a_plan_that_fails_at_send_time_holds_only_its_own_messages(sqlite_engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    from services import freshness
+
+    def load_state(session: object, plan: object, year: int, day: dt.date) -> CycleState:
+        if plan.code == "dong-thap-2021-2025":
+            raise OverflowError("date value out of range")
+        return state_on(dt.date(2025, 11, 28), {"a": dt.date(2025, 11, 20)})
+
+    monkeypatch.setattr(freshness, "load_state", load_state)
+    fields = {"milestone": DOSSIER, "step": "2025-12-01/remind-7d", "channel": "email", "subject": "", "body_text": ""}
+    claimed = [
+        SimpleNamespace(id=1, plan="dong-thap-2021-2025", year=2025, kind="reminder", unit_code="a", **fields),
+        SimpleNamespace(id=2, plan="loc-ninh-2024-2025", year=2025, kind="reminder", unit_code="a", **fields),
+    ]
+    verdicts = freshness.still_true(sqlite_engine)(claimed, dt.datetime(2025, 11, 28, 1, tzinfo=dt.UTC))  # type: ignore[arg-type]
+    assert verdicts[1].held == (
+        "chưa gửi: không kiểm tra được tin còn đúng không vì kế hoạch dong-thap-2021-2025 tính lỗi "
+        "(OverflowError: date value out of range); gửi lại khi sửa xong"
+    )
+    assert verdicts[2].expired == "đơn vị đã nộp đủ hồ sơ đề nghị khen thưởng ngày 20/11/2025"  # the other plan is still checked
