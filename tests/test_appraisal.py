@@ -218,3 +218,12 @@ def test_a_cycle_without_facts_warns_and_says_how_to_import_them() -> None:
     assert facts_warning(some) == "Cảnh báo: 1/2 đơn vị chưa có số liệu năm 2025; nhập bằng thidua scores import <tệp> --plan loc-ninh-2024-2025 --year 2025."
     full = appraise(loc_ninh, 2025, AS_OF, DEADLINE, [unit("a", "ubnd-xa", 95.0), merged])
     assert facts_warning(full) is None
+
+
+def test_a_quota_awaiting_guidance_is_refused_with_the_plans_words_not_proposed_as_zero(dong_thap: AppraisalResult) -> None:
+    # 2025 is Đồng Tháp's final year: the phase-summary Bằng khen has its quota left to later guidance
+    assert dong_thap.awaiting == (
+        "Bằng khen Chủ tịch UBND Tỉnh (sơ kết giai đoạn 2021 - 2025) (tập thể): chưa đề xuất vì chỉ tiêu chờ hướng dẫn — "
+        "kế hoạch ghi “Khen thưởng sơ kết giai đoạn (sẽ có Hướng dẫn sau)”",
+    )
+    assert all(line.award.awaiting_guidance is None for line in dong_thap.lines)

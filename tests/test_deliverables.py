@@ -141,6 +141,12 @@ def test_guidance_awaited_chases_nobody_and_is_named_in_the_summary() -> None:
     awaited = awaited_guidance(state)
     assert any("Hồ sơ đề nghị khen thưởng sơ kết giai đoạn 2021 - 2025: chờ hướng dẫn" in line for line in awaited)
     assert any("sau khi có văn bản thông báo của Sở Nội vụ" in line for line in awaited)
+    assert not any("chờ hướng dẫn — chờ hướng dẫn" in line for line in awaited)
+    assert awaited[-1] == (  # the phase-summary quota (2025 is the final year): nothing is proposed for it
+        "Chỉ tiêu Bằng khen Chủ tịch UBND Tỉnh (sơ kết giai đoạn 2021 - 2025): chờ hướng dẫn — Khen thưởng sơ kết giai đoạn "
+        "(sẽ có Hướng dẫn sau) (kế hoạch từ 01/01/2021); chưa đề xuất khen thưởng hình thức này"
+    )
+    assert not any(line.startswith("Chỉ tiêu") for line in awaited_guidance(Simulation(DONG_THAP, 2024, []).state(date(2024, 12, 1))))
     assert "## Chờ hướng dẫn" in summary_markdown(state)
     statuses = {d["code"]: d["status"] for d in deliverables_json(state.occurrences)}
     assert statuses == {"ho_so_khen_thuong": "awaiting_guidance", "ho_so_so_ket": "awaiting_guidance"}

@@ -102,13 +102,25 @@ def deliverables_json(occurrences: Sequence[Occurrence]) -> list[dict[str, Any]]
 
 
 def awaited_guidance(cycle: CycleDates) -> list[str]:
-    """What the plan leaves to later guidance, in its own words, and since when (the plan's date)."""
-    since = cycle.plan.issued_on or cycle.plan.period.start
-    return [
-        f"{o.name}: chờ hướng dẫn — {o.guidance} (kế hoạch từ {ddmmyyyy(since)}); chưa nhắc đơn vị nào"
+    """What the plan leaves to later guidance, in its own words, and since when (the plan's date): deadlines and
+    document lists (nobody is reminded of them) and award quotas (nothing is proposed for them)."""
+    since = f"kế hoạch từ {ddmmyyyy(cycle.plan.issued_on or cycle.plan.period.start)}"
+
+    def waiting(words: str) -> str:
+        return words if words.startswith("chờ hướng dẫn") else f"chờ hướng dẫn — {words}"
+
+    lines = [
+        f"{o.name}: {waiting(o.guidance or '')} ({since}); chưa nhắc đơn vị nào"
         for o in cycle.occurrences
         if o.status == "awaiting_guidance"
     ]
+    final = cycle.year == cycle.plan.cycle_years[-1]
+    lines += [
+        f"Chỉ tiêu {award.name}: {waiting(award.awaiting_guidance)} ({since}); chưa đề xuất khen thưởng hình thức này"
+        for award in cycle.plan.awards
+        if award.awaiting_guidance and (award.occurs == "every_year" or final)
+    ]
+    return lines
 
 
 def summary_markdown(state: CycleState, lines: Sequence[str] = (), text: Callable[[object], str] = md) -> str:
