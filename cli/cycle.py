@@ -138,14 +138,17 @@ def set_date(
 ) -> None:
     """Đặt ngày cho một mốc do quản trị viên quyết định hoặc chọn ngày trong một khoảng (ví dụ quý I)."""
     from models.db import session_scope
-    from models.queries.cycle import set_admin_date
+    from models.queries.cycle import load_dates, set_admin_date
     from services.plans import cycle_plan
 
     the_plan, chosen = cycle_plan(plan, year), option_date("--date", day)
     with session_scope() as session:
         set_admin_date(session, the_plan, year, milestone, chosen)
+        session.flush()
+        effective = load_dates(session, the_plan, year, chosen).milestones[milestone].date
     label = the_plan.milestone(milestone).label  # type: ignore[union-attr]
-    typer.echo(f"{the_plan.code} · {year}: {label} — {long_date(chosen)}.")
+    rolled = f" (ngày nghỉ: tính là {long_date(effective)})" if effective and effective != chosen else ""
+    typer.echo(f"{the_plan.code} · {year}: {label} — {long_date(chosen)}{rolled}.")
 
 
 def status(

@@ -78,7 +78,7 @@ def test_admin_dates_must_fall_in_their_window(app_engine: Engine) -> None:
     outside = runner.invoke(app, [*args, "--date", "2027-06-01"])
     assert outside.exit_code == 2 and "01/01/2026–31/03/2026" in outside.stderr
     inside = runner.invoke(app, [*args, "--date", "2026-02-22"])  # a Sunday after Tết: rolls to Monday 23/02
-    assert inside.exit_code == 0
+    assert inside.exit_code == 0 and "Chủ Nhật, 22/02/2026 (ngày nghỉ: tính là Thứ Hai, 23/02/2026)." in inside.stdout
     status = runner.invoke(app, ["calendar", "plans/loc-ninh-2024-2025.yaml", "--year", "2025", "--json"])
     assert status.exit_code == 0
     outside_year = runner.invoke(app, ["status", "--plan", "loc-ninh-2024-2025", "--year", "2031"])
