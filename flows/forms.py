@@ -52,7 +52,7 @@ class AnnouncementForm(CycleForm):
     ngay: date = Field(title="Ngày công bố Chỉ số CCHC", description="Hạn thẩm định được tính lại từ ngày này")
 
 
-class Step(StrEnum):
+class RerunChoice(StrEnum):
     """Bước của chu kỳ."""
 
     notify = "Thông báo, nhắc hạn và báo cáo chậm nộp đến hạn trong ngày"
@@ -68,7 +68,7 @@ class Step(StrEnum):
 class RerunForm(CycleForm):
     """Chạy lại một bước của chu kỳ (không gửi lại tin đã gửi)."""
 
-    buoc: Step = Field(title="Bước", description="Bước cần chạy lại")
+    buoc: RerunChoice = Field(title="Bước", description="Bước cần chạy lại")
     ngay: date | None = Field(None, title="Ngày", description="Chạy như vào ngày này; để trống: hôm nay")
 
 

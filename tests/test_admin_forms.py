@@ -9,7 +9,7 @@ import pytest
 from prefect.utilities.callables import parameter_schema
 
 from flows.admin import council_decide, record_dossier, register_unit, rerun_step, set_announcement
-from flows.forms import FormRefused, ReceiptForm, Step, refusals
+from flows.forms import FormRefused, ReceiptForm, RerunChoice, refusals
 from imports.plans import load_plan
 from thidua.channels import Person
 from thidua.cycle.decide import CycleFlow
@@ -40,9 +40,9 @@ def test_every_field_of_every_form_has_a_vietnamese_title(flow: Any) -> None:
 
 
 def test_choices_are_shown_as_vietnamese_values_and_map_to_the_cycle_flows() -> None:
-    enum = parameter_schema(rerun_step.fn).model_dump_for_openapi()["definitions"]["Step"]
-    assert enum["enum"] == [s.value for s in Step] and "Thẩm định" in enum["enum"]
-    assert {s.flow for s in Step} == set(CycleFlow)
+    enum = parameter_schema(rerun_step.fn).model_dump_for_openapi()["definitions"]["RerunChoice"]
+    assert enum["enum"] == [s.value for s in RerunChoice] and "Thẩm định" in enum["enum"]
+    assert {s.flow for s in RerunChoice} == set(CycleFlow)
 
 
 def test_a_wrong_value_names_the_form_field_and_changes_nothing() -> None:

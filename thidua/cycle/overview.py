@@ -14,7 +14,7 @@ LISTED = 5  # owners named per group; the rest are counted
 
 
 @dataclass(frozen=True)
-class OnTime:
+class Punctuality:
     """Deliveries owed by deadlines already passed: how many arrived complete by their deadline."""
 
     on_time: int
@@ -25,11 +25,11 @@ class OnTime:
         return self.on_time / self.owed if self.owed else None
 
 
-def on_time(state: CycleState) -> OnTime:
+def on_time(state: CycleState) -> Punctuality:
     """Every (owner, occurrence) whose deadline passed before the state's day, and those delivered on time."""
     passed = {o.key for o in state.chased if o.deadline and o.deadline < state.as_of}
     deliveries = [d for s in state.units for key, d in s.deliveries.items() if key in passed]
-    return OnTime(sum(d.state.delivered and not d.state.late for d in deliveries), len(deliveries))
+    return Punctuality(sum(d.state.delivered and not d.state.late for d in deliveries), len(deliveries))
 
 
 def behind_by_group(state: CycleState) -> dict[str, list[UnitStatus]]:
