@@ -16,13 +16,13 @@ from documents.appraisal_files import write_appraisal_files
 from imports.plans import load_plan
 from thidua.appraisal.engine import appraise
 from thidua.appraisal.model import Action, Deadline, Decision, Facts, NomineeRef, Person, PersonFacts, UnitInput
-from thidua.cycle.state import DossierState
+from thidua.cycle.state import DeliveryState
 from thidua.plan.milestones import milestones_for_year
 from thidua.plan.schema import Discipline, NomineeKind, Plan
 
 PLANS = Path(__file__).parents[1] / "plans"
-ON_TIME = DossierState("complete", (), datetime(2024, 11, 25, 2, tzinfo=UTC), datetime(2024, 11, 25, 2, tzinfo=UTC), False)
-LATE = DossierState("complete", (), datetime(2024, 12, 3, 2, tzinfo=UTC), datetime(2024, 12, 3, 2, tzinfo=UTC), True)
+ON_TIME = DeliveryState("complete", (), datetime(2024, 11, 25, 2, tzinfo=UTC), datetime(2024, 11, 25, 2, tzinfo=UTC), False)
+LATE = DeliveryState("complete", (), datetime(2024, 12, 3, 2, tzinfo=UTC), datetime(2024, 12, 3, 2, tzinfo=UTC), True)
 CQ, XA, BN = "co-quan-chuyen-mon", "ubnd-xa", "ban-nganh"
 LOC_NINH = [  # code, name, group, PAR INDEX, dossier
     ("u1", "Phòng Nội vụ", CQ, 95, ON_TIME), ("u2", "Phòng Tư pháp", CQ, 93, LATE),
@@ -40,7 +40,9 @@ AT = datetime(2024, 12, 20, 2, tzinfo=UTC)
 
 
 def deadline(plan: Plan, year: int, admin: dict[str, date] | None = None) -> Deadline:
-    [milestone] = [m for m in milestones_for_year(plan, year, admin_dates=admin) if m.chase]
+    """The deadline of the plan's nomination dossier in `year` (what the appraisal judges dossiers against)."""
+    assert plan.dossier is not None
+    [milestone] = [m for m in milestones_for_year(plan, year, admin_dates=admin) if m.kind == plan.dossier.due[0]]
     return Deadline(milestone.date, milestone.rule)
 
 
@@ -60,7 +62,7 @@ def mo_lao(out: Path) -> None:
     plan = load_plan(PLANS / "mo-lao-2023.yaml")
     units = [
         UnitInput(code, name, BN, None, Facts(None, 0, Discipline.none, False, None, rank), ON_TIME, ON_TIME,
-                  tuple(Person(p, PersonFacts(position, 1, Discipline.none, True, None, r)) for p, position, r in people))
+                  tuple(Person(p, PersonFacts(position, 1, Discipline.none, None, r)) for p, position, r in people))
         for code, name, rank, people in MO_LAO
     ]  # fmt: skip
     choice = Decision(Action.choose, "giay_khen", NomineeKind.individual, (NomineeRef("m2", "Lý Thị Oanh"),),
