@@ -94,7 +94,7 @@ def decide(
     """Ghi quyết định của Hội đồng: --choose khi đồng hạng, --add hoặc --withdraw một đối tượng (cùng --award và
     --reason); không có các tùy chọn này thì hỏi lần lượt từng trường hợp đồng hạng. Mỗi quyết định vào nhật ký."""
     from models.db import session_scope
-    from services.council import record_decision
+    from services.council import OPTION, record_decision
     from services.plans import cycle_plan
     from thidua.appraisal.model import Action
     from thidua.errors import InputError, InvalidInput
@@ -104,7 +104,7 @@ def decide(
 
     the_plan = cycle_plan(plan, year)
     if len(given) > 1 or (given and not award):
-        raise InvalidInput([InputError(COMMAND_LINE, "--choose/--add/--withdraw", ", ".join(a.value for a, _ in given),
+        raise InvalidInput([InputError(COMMAND_LINE, "--choose/--add/--withdraw", ", ".join(OPTION[a] for a, _ in given),
                                        "mỗi lần ghi một việc (--choose, --add hoặc --withdraw) kèm --award và --reason")])  # fmt: skip
     folder = writable_folder("--out", out) if out is not None else None
     with session_scope() as session:

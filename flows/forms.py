@@ -103,6 +103,13 @@ FIELD_TITLES = {  # the CLI option an error names → the form field the adminis
     "--due": "Hạn",
     "--person": "Cá nhân đăng ký",
     "--date": "Ngày",
+    "--plan/--year": "Kế hoạch, Năm",
+    "--award": "Hình thức khen thưởng",
+    "--choose": "Đối tượng",
+    "--add": "Đối tượng",
+    "--withdraw": "Đối tượng",
+    "--reason": "Lý do",
+    "--by": "Người ghi nhận",
 }
 
 

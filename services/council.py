@@ -12,6 +12,26 @@ from thidua.appraisal.council import decision_errors, parse_ref, tie_of
 from thidua.appraisal.model import Action, AppraisalResult, Decision
 from thidua.errors import InputError, InvalidInput
 from thidua.plan.schema import NomineeKind, Plan
+from thidua.words import NOMINEE
+
+OPTION = {Action.choose: "--choose", Action.add: "--add", Action.withdraw: "--withdraw"}
+"""The option that names the nominees of each action: what a refusal names (the Prefect form maps it to its field)."""
+
+
+def _refusals(result: AppraisalResult, decision: Decision, source: str, nominees: list[str]) -> list[InputError]:
+    """What stops `decision` from being recorded, each problem under the option it is about (--award, --reason,
+    --by, or the action's own option for its nominees)."""
+    problems = []
+    if result.plan.award(decision.form, decision.kind, result.year) is None:
+        problems.append(InputError(source, "--award", decision.form, f"kế hoạch không có hình thức {decision.form} cho {NOMINEE[decision.kind]}"))
+    if not decision.reason:
+        problems.append(InputError(source, "--reason", decision.reason, "phải ghi lý do của Hội đồng"))
+    if not decision.by:
+        problems.append(InputError(source, "--by", decision.by, "phải ghi người ghi nhận quyết định"))
+    if problems:
+        return problems
+    value = ", ".join(nominees)
+    return [InputError(source, OPTION[decision.action], value, problem) for problem in decision_errors(result, decision)]
 
 
 def record_decision(
@@ -28,12 +48,9 @@ def record_decision(
     kind = NomineeKind.individual if any(r.name for r in refs) else NomineeKind.collective
     decision = Decision(action, form, kind, refs, reason.strip(), by.strip(), at)
     result = evaluate(session, plan, year, run.as_of)
-    problems = decision_errors(result, decision)
-    if not decision.by:
-        problems.append("phải ghi người ghi nhận quyết định (--by)")
+    problems = _refusals(result, decision, source, nominees)
     if problems:
-        value = ", ".join(nominees)
-        raise InvalidInput([InputError(source, f"{action.value} {form}", value, problem) for problem in problems])
+        raise InvalidInput(problems)
     if action is Action.choose:
         decision = replace(decision, tie=tie_of(result, decision))
     save_decision(session, plan.code, year, decision)

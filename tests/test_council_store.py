@@ -244,13 +244,57 @@ def test_a_decision_that_cannot_apply_exits_2_and_records_nothing(
     both = runner.invoke(app, ["council", "decide", *BASE, "--award", "giay_khen", "--choose", "u6", "--choose", "u7",
                                "--reason", REASON, "--by", BY])  # fmt: skip
     assert both.exit_code == 2
-    assert both.stderr.strip() == (
-        '(dòng lệnh): choose giay_khen: "u6, u7" — phải chọn đúng 1 trong 2 đối tượng đồng hạng (u6, u7); đã chọn 2'
+    assert both.stderr.strip() == (  # the option as typed, not the English action's name
+        '(dòng lệnh): --choose: "u6, u7" — phải chọn đúng 1 trong 2 đối tượng đồng hạng (u6, u7); đã chọn 2'
     )
     missing = runner.invoke(app, ["council", "decide", *BASE, "--award", "giay_khen", "--withdraw", "u8", "--by", BY])
-    assert missing.exit_code == 2 and missing.stderr.splitlines() == [
-        '(dòng lệnh): withdraw giay_khen: "u8" — phải ghi lý do của Hội đồng',
-        '(dòng lệnh): withdraw giay_khen: "u8" — tập thể u8 không có trong danh sách đề nghị Giấy khen của Chủ tịch UBND huyện',
+    assert missing.exit_code == 2 and missing.stderr.splitlines() == ['(dòng lệnh): --reason: "" — phải ghi lý do của Hội đồng']
+    absent = runner.invoke(app, ["council", "decide", *BASE, "--award", "giay_khen", "--withdraw", "u8", "--reason", REASON, "--by", BY])
+    assert absent.exit_code == 2 and absent.stderr.splitlines() == [
+        '(dòng lệnh): --withdraw: "u8" — tập thể u8 không có trong danh sách đề nghị Giấy khen của Chủ tịch UBND huyện',
+    ]
+    unknown = runner.invoke(app, ["council", "decide", *BASE, "--award", "bang_khen", "--add", "u8", "--reason", " ", "--by", " "])
+    assert unknown.exit_code == 2 and unknown.stderr.splitlines() == [
+        '(dòng lệnh): --award: "bang_khen" — kế hoạch không có hình thức bang_khen cho tập thể',
+        '(dòng lệnh): --reason: "" — phải ghi lý do của Hội đồng',
+        '(dòng lệnh): --by: "" — phải ghi người ghi nhận quyết định',
+    ]
+    two = runner.invoke(app, ["council", "decide", *BASE, "--award", "giay_khen", "--choose", "u7", "--add", "u8", "--reason", REASON, "--by", BY])
+    assert two.exit_code == 2 and "--choose/--add/--withdraw: \"--choose, --add\" — mỗi lần ghi một việc" in two.stderr
+    with Session(sqlite_engine) as session:
+        assert session.exec(select(CouncilDecision)).all() == []
+
+
+def test_the_council_forms_refusals_name_its_fields_in_vietnamese(sqlite_engine: Engine) -> None:
+    """The Prefect form (flows/admin.py council_decide) calls record_decision under `refusals()`: each problem is
+    named by the form's field, never by an option or an English action name."""
+    from flows.forms import FormRefused, refusals
+    from models.queries.appraisal import appraise_cycle
+    from services.council import record_decision
+    from thidua.appraisal.model import Action
+
+    def refused(action: Action, form: str, nominees: list[str], reason: str = REASON, by: str = BY) -> list[str]:
+        with pytest.raises(FormRefused) as caught, refusals(), session_scope(sqlite_engine) as session:
+            record_decision(session, LOC_NINH, 2024, action, form, nominees, reason, by, datetime.now(UTC), "(biểu mẫu Prefect)")
+        return str(caught.value).splitlines()[1:]
+
+    with session_scope(sqlite_engine) as session:
+        seed(session)
+    assert refused(Action.choose, "giay_khen", ["u7"]) == [
+        "Kế hoạch, Năm: “loc-ninh-2024-2025 2024” — chu kỳ chưa được thẩm định: chạy thidua appraise trước khi ghi quyết định của Hội đồng"
+    ]
+    with session_scope(sqlite_engine) as session:
+        appraise_cycle(session, LOC_NINH, 2024, datetime(2024, 12, 15, 5, tzinfo=UTC))
+    assert refused(Action.choose, "giay_khen", ["u6", "u7"]) == [
+        "Đối tượng: “u6, u7” — phải chọn đúng 1 trong 2 đối tượng đồng hạng (u6, u7); đã chọn 2"
+    ]
+    assert refused(Action.withdraw, "giay_khen", ["u8"]) == [
+        "Đối tượng: “u8” — tập thể u8 không có trong danh sách đề nghị Giấy khen của Chủ tịch UBND huyện"
+    ]
+    assert refused(Action.add, "bang_khen", ["u8"], reason=" ", by=" ") == [
+        "Hình thức khen thưởng: “bang_khen” — kế hoạch không có hình thức bang_khen cho tập thể",
+        "Lý do: “” — phải ghi lý do của Hội đồng",
+        "Người ghi nhận: “” — phải ghi người ghi nhận quyết định",
     ]
     with Session(sqlite_engine) as session:
         assert session.exec(select(CouncilDecision)).all() == []
