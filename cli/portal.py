@@ -49,13 +49,14 @@ def web(
 
 @portal_app.command("link")
 def link(plan: PlanOption, year: YearOption, unit: UnitOpt) -> None:
-    """In đường dẫn riêng hiện hành của một đơn vị."""
+    """In đường dẫn riêng hiện hành của một đơn vị (không in khi đợt thi đua đã kết thúc)."""
     from models.db import session_scope
+    from models.types import utcnow
     from services.links import current_link
     from services.plans import cycle_plan
 
     with session_scope() as session:
-        typer.echo(current_link(session, cycle_plan(plan, year), year, unit))
+        typer.echo(current_link(session, cycle_plan(plan, year), year, unit, now=utcnow()))
 
 
 @portal_app.command("revoke")
@@ -63,15 +64,19 @@ def revoke(plan: PlanOption, year: YearOption, unit: UnitOpt) -> None:
     """Thu hồi đường dẫn riêng của một đơn vị (đường dẫn cũ báo «đã được thay thế») và in đường dẫn mới."""
     from models.db import session_scope
     from models.types import utcnow
-    from services.links import current_link, revoke
+    from services.links import closed_on, closed_words, current_link, revoke
     from services.plans import cycle_plan
 
     the_plan = cycle_plan(plan, year)
+    now = utcnow()
     with session_scope() as session:
-        generation = revoke(session, the_plan, year, unit, "quản trị viên (dòng lệnh)", utcnow())
+        generation = revoke(session, the_plan, year, unit, "quản trị viên (dòng lệnh)", now)
     with session_scope() as session:
-        new = current_link(session, the_plan, year, unit) if _public_url() else None
+        closed = closed_on(session, the_plan, year, now)
+        new = current_link(session, the_plan, year, unit) if _public_url() and closed is None else None
     typer.echo(f"{unit}: đã thu hồi đường dẫn cũ (thế hệ {generation}).")
+    if closed is not None:
+        typer.echo(f"Không in đường dẫn mới: {closed_words(closed)}.")
     if new:
         typer.echo(new)
 

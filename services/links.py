@@ -25,12 +25,13 @@ from config import Settings, get_settings
 from models.queries.cycle import load_dates
 from models.queries.portal import audit, link_generation, link_generations, linked_unit, rotate_link
 from models.queries.units import unit_by_code
-from thidua.cycle.closing import closes_at
+from thidua.cycle.closing import closes_at, closing_day
 from thidua.cycle.state import CycleDates
 from thidua.dates import local_day
 from thidua.directory import Unit
 from thidua.errors import InputError, InvalidInput
 from thidua.plan.schema import Plan
+from thidua.words import long_date
 
 LINK_SALT = "thidua.unit-link.v1"  # the kind of token; changing it invalidates every link
 KEY_FILE = "portal-secret.key"
@@ -140,12 +141,30 @@ def _owner(session: Session, plan: Plan, year: int, unit_code: str) -> Unit:
     return unit
 
 
-def current_link(session: Session, plan: Plan, year: int, unit_code: str, settings: Settings | None = None) -> str:
-    """The current link of a unit (for `thidua portal link`); InvalidInput if the unit or the public URL is missing."""
+def closed_on(session: Session, plan: Plan, year: int, now: datetime) -> date | None:
+    """The last day of the cycle when it has closed by `now` (its links then answer 410); None while it is open."""
+    cycle = load_dates(session, plan, year, local_day(now))
+    closes = closes_at(cycle)
+    return closing_day(cycle) if closes is not None and now > closes else None
+
+
+def closed_words(day: date) -> str:
+    """Why a closed cycle's link is not given, in words."""
+    return f"đợt thi đua đã kết thúc ngày {long_date(day)}: đường dẫn riêng của đơn vị không còn mở được"
+
+
+def current_link(
+    session: Session, plan: Plan, year: int, unit_code: str, settings: Settings | None = None, now: datetime | None = None
+) -> str:
+    """The current link of a unit (for `thidua portal link`); InvalidInput if the unit or the public URL is missing,
+    or, given `now`, if the cycle has closed by then (the link would open only "Đợt thi đua đã kết thúc")."""
     settings = settings or get_settings()
     if not settings.public_url:
         raise InvalidInput([InputError("(cấu hình)", "THIDUA_PUBLIC_URL", "", "chưa đặt địa chỉ công khai của cổng thông tin")])
     _owner(session, plan, year, unit_code)
+    closed = closed_on(session, plan, year, now) if now is not None else None
+    if closed is not None:
+        raise InvalidInput([InputError(plan.code, "--year", year, closed_words(closed))])
     token = signer(settings).token(LinkId(plan.code, year, unit_code, link_generation(session, plan.code, year, unit_code)))
     return link_url(settings, token)
 
