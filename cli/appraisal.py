@@ -34,11 +34,11 @@ def _as_of(text: str | None) -> datetime:
 
 
 def _print_result(result: AppraisalResult) -> None:
-    from thidua.appraisal.counts import summary_lines
+    from thidua.appraisal.counts import eligibility_words, summary_lines
 
     deadline = ddmmyyyy(result.deadline.date) if result.deadline.date else "chưa xác định"
     typer.echo(f"Thẩm định {result.plan.code} năm {result.year} — hạn nộp hồ sơ: {deadline} ({result.deadline.rule})")
-    typer.echo(f"Xếp hạng theo {BASIS[result.basis]}. Đủ điều kiện: {len(result.eligible)}; không đủ điều kiện: {len(result.ineligible)}")
+    typer.echo(f"Xếp hạng theo {BASIS[result.basis]}. {eligibility_words(result)}")
     for c in result.ineligible:
         typer.echo(f"  ✗ {KIND_WORDS[c.kind]} {c.name} ({c.unit.code}): {'; '.join(c.failed)}")
     typer.echo("Đề nghị khen thưởng:")

@@ -6,6 +6,7 @@ ranks worded as they are after an earlier award (Đồng Tháp), ties decided by
 withdrawals, thresholds and close values printed so that a council can check them.
 """
 
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -305,6 +306,29 @@ def test_a_threshold_is_never_shown_equal_to_a_value_that_fails_it() -> None:
     assert missing.candidates[0].failed == (
         "chưa có số liệu Chỉ số CCHC, số sáng kiến được công nhận, kỷ luật của lãnh đạo chủ chốt",
     )
+
+
+def test_a_merged_unit_is_no_candidate_in_any_count() -> None:
+    """By hand: a, b, c pass (PAR ≥ 90, an initiative, on time); d (89,999) and e (no initiative) do not. g, merged
+    on 01/07/2025 with a person in its dossier, would have passed on its 99: it does not exist on the appraisal date,
+    so neither it nor its person is a candidate (the demo's "11/26" counted one such unit) — 3 of 5, and the merged
+    unit is still listed with its reason."""
+    from thidua.appraisal.counts import eligibility_words, summary_lines
+    from thidua.appraisal.export import result_json, summary_markdown
+
+    merged = replace(unit("g", "UBND xã Lộc Thịnh", XA, par=99, people=(person("Lê Văn Gấm"),)),
+                     gone="đã sáp nhập vào UBND xã Lộc Thành (h) từ 01/07/2025; không xếp hạng riêng")  # fmt: skip
+    result = appraise(plan("loc-ninh-2024-2025"), 2025, AS_OF, DEADLINE, [*loc_ninh_units(), merged])
+    assert summary_lines(result)[0] == "Thẩm định: 3/5 đối tượng đủ tiêu chuẩn"
+    words = "Đủ điều kiện: 3; không đủ điều kiện: 2; không xét 1 đơn vị không tồn tại vào ngày thẩm định"
+    assert eligibility_words(result) == words
+    assert f"- {words}\n" in summary_markdown(result)
+    assert [c["unit"] for c in result_json(result)["ineligible"] if c["unit"] == "g"] == ["g", "g"]  # still explained
+    assert "g" not in {line.candidate.unit.code for line in result.lines}
+    # without a merged unit nothing is added
+    plain = appraise(plan("loc-ninh-2024-2025"), 2025, AS_OF, DEADLINE, loc_ninh_units())
+    assert summary_lines(plain)[0] == "Thẩm định: 3/5 đối tượng đủ tiêu chuẩn"
+    assert eligibility_words(plain) == "Đủ điều kiện: 3; không đủ điều kiện: 2"
 
 
 def test_the_council_withdraws_and_adds_each_with_its_reason() -> None:

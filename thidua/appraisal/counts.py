@@ -4,7 +4,7 @@ numbers every document states ("6 tập thể; 2 tập thể đồng hạng ở 
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from thidua.appraisal.model import AppraisalResult, AwardLine
+from thidua.appraisal.model import AppraisalResult, AwardLine, Candidate
 from thidua.plan.schema import Award, NomineeKind
 from thidua.words import NOMINEE
 
@@ -58,9 +58,24 @@ def kinds_words(result: AppraisalResult, lines: Sequence[AwardLine] = ()) -> str
     return ", ".join(NOMINEE[k] for k in NomineeKind if k in present)
 
 
+def considered(result: AppraisalResult) -> list[Candidate]:
+    """The candidates the appraisal judges: those of units that exist on its date. A unit merged, dissolved or not
+    yet founded is listed with its reason among those not eligible, but is no candidate and never counted as one."""
+    return [c for c in result.candidates if c.unit.gone is None]
+
+
+def eligibility_words(result: AppraisalResult) -> str:
+    """`Đủ điều kiện: 11; không đủ điều kiện: 14; không xét 1 đơn vị không tồn tại vào ngày thẩm định`."""
+    judged = considered(result)
+    eligible = sum(c.eligible for c in judged)
+    gone = {c.unit.code for c in result.candidates if c.unit.gone is not None}
+    text = f"Đủ điều kiện: {eligible}; không đủ điều kiện: {len(judged) - eligible}"
+    return text + (f"; không xét {len(gone)} đơn vị không tồn tại vào ngày thẩm định" if gone else "")
+
+
 def facts_warning(result: AppraisalResult) -> str | None:
     """A warning when units have no facts for the year (`thidua scores import`): all of them, or how many."""
-    units = {c.unit.code: c.unit for c in result.candidates if c.unit.gone is None}
+    units = {c.unit.code: c.unit for c in considered(result)}
     without = [u for u in units.values() if u.facts is None]
     command = f"thidua scores import <tệp> --plan {result.plan.code} --year {result.year}"
     if units and len(without) == len(units):
@@ -74,7 +89,8 @@ def facts_warning(result: AppraisalResult) -> str | None:
 def summary_lines(result: AppraisalResult) -> list[str]:
     """What the administrator reads after an appraisal: eligibility, the counts per award, what waits for the
     council, unmet minimums."""
-    lines = [f"Thẩm định: {len(result.eligible)}/{len(result.candidates)} đối tượng đủ tiêu chuẩn"]
+    judged = considered(result)
+    lines = [f"Thẩm định: {sum(c.eligible for c in judged)}/{len(judged)} đối tượng đủ tiêu chuẩn"]
     if warning := facts_warning(result):
         lines.append(warning)
     lines += [f"{count.award.name}: {count}" for count in award_counts(result)] or ["Không có đối tượng nào được đề nghị"]

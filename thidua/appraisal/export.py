@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from thidua.appraisal.allocation import value_words
-from thidua.appraisal.counts import award_counts
+from thidua.appraisal.counts import award_counts, eligibility_words
 from thidua.appraisal.model import AppraisalResult, Candidate, Decision, Tie
 from thidua.markdown import md
 from thidua.plan.schema import NomineeKind, RankingBasis
@@ -265,7 +265,7 @@ def summary_markdown(result: AppraisalResult) -> str:
         "",
         f"- Hạn nộp hồ sơ: **{when}** — {md(result.deadline.rule)}",
         f"- Xếp hạng theo: {BASIS[result.basis]}",
-        f"- Đủ điều kiện: {len(result.eligible)}; không đủ điều kiện: {len(result.ineligible)}",
+        f"- {eligibility_words(result)}",
         *(f"- {md(c.award.name)}: {c}" for c in award_counts(result)),
         "",
         "## Đề nghị khen thưởng",
