@@ -13,6 +13,7 @@ from cli.appraisal import appraise, individuals_app, nominees_app, report_app, s
 from cli.council import council_app  # noqa: E402
 from cli.cycle import cycle_app, dossier_app, register_app, serve, status, tick  # noqa: E402
 from cli.demo import demo  # noqa: E402
+from cli.deploy import deploy  # noqa: E402
 from cli.frame import Typer  # noqa: E402
 from cli.install import db_app, doctor, init  # noqa: E402
 from cli.notify import notify_app, outbox_app  # noqa: E402
@@ -39,6 +40,7 @@ app.add_typer(cycle_app, name="cycle")
 app.command("status")(status)
 app.command("tick")(tick)
 app.command("serve")(serve)
+app.command("deploy")(deploy)
 app.command("demo")(demo)
 app.command("appraise")(appraise)
 app.add_typer(scores_app, name="scores")

@@ -43,6 +43,10 @@ class Settings(BaseSettings):
     zalo_zns_template_id: str | None = None
     zalo_rate_per_s: float = 10.0  # requests a second to Zalo (it is reported to allow 20; 0: no limit)
 
+    # Production on a Prefect work pool (`thidua deploy`, docs/deployment.md).
+    work_pool: str = Field(default="thidua", pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$")  # a process pool, created if missing
+    step_wait_s: float = Field(default=6 * 3600.0, ge=60.0, le=86400.0)  # how long the daily run waits for its step runs
+
     # The unit portal (`thidua web`, docs/portal.md).
     web_host: str = "127.0.0.1"
     web_port: int = Field(default=8000, ge=1, le=65535)

@@ -12,7 +12,7 @@ from prefect.settings import (
     temporary_settings,
 )
 
-from deployments.prefect_serve import DAILY_DEPLOYMENT
+from flows.registry import DAILY_DEPLOYMENT
 from thidua.doctor import Check
 
 TITLE = "Máy chủ Prefect"
@@ -51,6 +51,11 @@ def check_prefect() -> Check:
     if deployment.paused:
         problems.append(f"lịch điều phối hằng ngày ({name}) đang tạm dừng trên giao diện Prefect")
     elif deployment.status == DeploymentStatus.NOT_READY:
-        problems.append(f"không có tiến trình nào chạy lịch điều phối hằng ngày ({name}): thidua serve chưa chạy")
-    fix = "chạy thidua serve (một tiến trình, luôn bật); bật lại lịch trong giao diện Prefect nếu đã tạm dừng"
-    return Check(TITLE, tuple(problems), fix, f"{url}, Prefect {server_version}, lịch {name} đang được phục vụ")
+        runner = f"không worker nào đang nhận việc của work pool {deployment.work_pool_name}" if deployment.work_pool_name else "thidua serve chưa chạy"
+        problems.append(f"không có tiến trình nào chạy lịch điều phối hằng ngày ({name}): {runner}")
+    fix = (
+        f"khởi động worker: prefect worker start --pool {deployment.work_pool_name} (docs/deployment.md)" if deployment.work_pool_name
+        else "chạy thidua serve (một tiến trình, luôn bật)"
+    ) + "; bật lại lịch trong giao diện Prefect nếu đã tạm dừng"
+    served = f"work pool {deployment.work_pool_name} có worker" if deployment.work_pool_name else "đang được phục vụ"
+    return Check(TITLE, tuple(problems), fix, f"{url}, Prefect {server_version}, lịch {name}: {served}")

@@ -5,12 +5,16 @@ from typing import Any
 
 from prefect import flow, tags
 from prefect.artifacts import create_markdown_artifact
+from prefect.client.orchestration import get_client
+from prefect.context import FlowRunContext
 from prefect.runtime import flow_run
 
-from flows.registry import run_step
+from config import get_settings
+from flows.fanout import PrefectPool, on_pool, run_on_pool, stop_a_crash_loop
+from flows.registry import TAG, run_step
 from services.plans import plan_file_errors
 from services.runtime import today
-from tasks.dispatch import DueRun, record_dispatch_done, what_is_due
+from tasks.dispatch import PLAN_PROBLEM, DueRun, record_dispatch_done, step_problem, what_is_due
 from tasks.logs import run_logger
 from tasks.publish import artifact_key
 from tasks.send import alert_administrator, send_messages
@@ -27,7 +31,6 @@ PLANS_TO_DO = (
     "Việc cần làm với kế hoạch lỗi: sửa tệp kế hoạch (kiểm tra bằng thidua plan check <tệp>) hoặc dữ liệu của nó; "
     "kế hoạch lỗi không được điều phối cho đến khi sửa xong, các kế hoạch khác vẫn chạy."
 )
-PLAN_KEY = "plan-"  # the problems of one plan file or of one plan's computation, beside the sending ones
 
 
 class DispatchProblems(Exception):
@@ -36,7 +39,7 @@ class DispatchProblems(Exception):
     def __init__(self, day: date, issues: dict[str, str], results: list[dict[str, Any]]) -> None:
         self.problems, self.results = list(issues.values()), results
         lines = "\n".join(f"- {line}" for line in self.problems)
-        of_plans = [key.startswith(PLAN_KEY) for key in issues]
+        of_plans = [key.startswith(PLAN_PROBLEM) for key in issues]
         to_do = ([SENDING_TO_DO] if not all(of_plans) else []) + ([PLANS_TO_DO] if any(of_plans) else [])
         super().__init__(f"Điều phối ngày {ddmmyyyy(day)} đã chạy xong nhưng gặp sự cố:\n{lines}\n" + "\n".join(to_do))
 
@@ -59,14 +62,24 @@ def _publish(day: date, results: list[dict[str, Any]]) -> None:
 def _run_isolated(due: DueRun, day: date) -> dict[str, Any]:
     """Run one due step; a step that fails is reported as a problem of its plan, and the day goes on."""
     try:
-        with tags(due.plan, str(due.year), due.flow.tag):
+        with tags(TAG, due.plan, str(due.year), due.flow.tag):
             return run_step(due.flow, due.plan, due.year, due.step, day)
     except Exception as exc:  # noqa: BLE001  (one plan's fault must not stop the others)
         logger = run_logger("thidua.dispatch")
         logger.error("Kế hoạch %s · %s: bước %s gặp lỗi: %s", due.plan, due.year, due.step, fault_line(exc))
         logger.debug("Chi tiết lỗi của bước %s", due.step, exc_info=True)
-        line = f"Kế hoạch {due.plan} · {due.year}: bước “{due.label}” gặp lỗi ({fault_line(exc)}); các kế hoạch khác vẫn chạy"
-        return {"flow": due.flow.value, "plan": due.plan, "year": due.year, "step": due.step, "lines": [line], "issues": {f"{PLAN_KEY}{due.plan}": line}}
+        return step_problem(due, f"Kế hoạch {due.plan} · {due.year}: bước “{due.label}” gặp lỗi ({fault_line(exc)}); các kế hoạch khác vẫn chạy")
+
+
+def _run_steps(runs: list[DueRun], day: date) -> list[dict[str, Any]]:
+    """Every due step: as flow runs of the cycle deployment when this run came from a work pool (`thidua deploy`),
+    any worker running each; otherwise one after another in this process (`thidua serve`, `tick`, the embedded
+    scheduler)."""
+    if not on_pool():
+        return [_run_isolated(due, day) for due in runs]
+    with get_client(sync_client=True) as client:
+        stop_a_crash_loop(client, FlowRunContext.get().flow_run.deployment_id, day)  # type: ignore[union-attr]
+        return run_on_pool(PrefectPool(client), runs, day, wait_s=get_settings().step_wait_s)
 
 
 def _broken_files(day: date) -> tuple[list[dict[str, Any]], dict[str, str]]:
@@ -74,7 +87,7 @@ def _broken_files(day: date) -> tuple[list[dict[str, Any]], dict[str, str]]:
     issues = {}
     for name, errors in plan_file_errors().items():
         more = f" (và {len(errors) - 3} lỗi khác)" if len(errors) > 3 else ""
-        issues[f"{PLAN_KEY}file-{artifact_key(name)}"[:60]] = f"Bỏ qua tệp kế hoạch lỗi {name}: " + "; ".join(errors[:3]) + more
+        issues[f"{PLAN_PROBLEM}file-{artifact_key(name)}"[:60]] = f"Bỏ qua tệp kế hoạch lỗi {name}: " + "; ".join(errors[:3]) + more
     if issues:
         run_logger("thidua.dispatch").error("Bỏ qua tệp kế hoạch lỗi:\n%s", "\n".join(issues.values()))
     results = [{"flow": "plans", "plan": "*", "year": day.year, "lines": list(issues.values())}] if issues else []
@@ -94,7 +107,7 @@ def daily(as_of: date | None = None) -> list[dict[str, Any]]:
     """
     day = as_of or today()
     todo = what_is_due(day)
-    results = [_run_isolated(due, day) for due in todo.runs]
+    results = _run_steps(todo.runs, day)
     sending = send_messages(day)  # confirmations, retries and deferred messages whose time has come
     if sum(sending.sent.values()) or sending.problems:
         line = f"Gửi {sum(sending.sent.values())} tin nhắn còn chờ trong hộp thư đi (xác nhận nhận hồ sơ, gửi lại)"

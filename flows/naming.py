@@ -10,9 +10,11 @@ from typing import Any
 from prefect.runtime import flow_run
 
 from services.plans import find_plan
+from thidua.cycle.decide import CycleFlow
 from thidua.cycle.titles import cycle_title, step_title
 from thidua.errors import InvalidInput
 from thidua.plan.schema import Plan
+from thidua.words import FLOW
 
 
 def _plan(code: str) -> Plan | None:
@@ -54,3 +56,12 @@ def form_run_name(words: Callable[[Any], str]) -> Callable[[], str]:
         return f"{_cycle({'plan': values.get('ke_hoach'), 'year': values.get('nam')})[1]} · {words(values)}"
 
     return name
+
+
+def due_run_name() -> str:
+    """A run of one due step (flows/step.py): named as the run of its flow would be."""
+    parameters = flow_run.parameters
+    kind = str(parameters.get("flow", ""))
+    if kind == CycleFlow.notify:
+        return step_run_name()
+    return f"{_cycle(parameters)[1]} · {FLOW.get(kind, kind)}"

@@ -1,4 +1,5 @@
-"""The cycle's flows by `CycleFlow`: what the daily dispatcher and the re-run form start."""
+"""The cycle's flows by `CycleFlow`, and the names of the deployments that run them: what the daily dispatcher,
+the re-run form and `thidua deploy` start."""
 
 from collections.abc import Callable
 from datetime import date
@@ -16,6 +17,10 @@ CYCLE_FLOWS: dict[CycleFlow, Callable[..., dict[str, Any]]] = {
     CycleFlow.annual_review: annual_review,
     CycleFlow.phase_summary: phase_summary,
 }
+
+TAG = "thidua"  # every run of thidua carries it: its deployments' runs, and the subflows they start
+DAILY_DEPLOYMENT = "thidua-daily"  # the dispatcher's deployment, under the flow "Điều phối hằng ngày"
+STEP_DEPLOYMENT = "buoc-chu-ky"  # one due step a run, on the work pool (flows/step.py), under "Bước của chu kỳ"
 
 
 def run_step(flow: CycleFlow, plan: str, year: int, step: str, day: date) -> dict[str, Any]:

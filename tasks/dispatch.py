@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from prefect import task
 from prefect.cache_policies import NO_CACHE
@@ -16,6 +17,8 @@ from thidua.cycle.decide import CycleFlow, agenda
 from thidua.cycle.status import awaited_guidance
 from thidua.errors import fault_line
 from thidua.plan.schema import Plan
+
+PLAN_PROBLEM = "plan-"  # the key prefix of a problem of one plan file or one plan's computation, beside the sending ones
 
 
 @dataclass(frozen=True)
@@ -69,7 +72,7 @@ def what_is_due(day: date) -> DayAgenda:
             logger = run_logger("thidua.dispatch")
             logger.error("Kế hoạch %s: không xác định được việc đến hạn: %s", plan.code, fault_line(exc))
             logger.debug("Chi tiết lỗi của kế hoạch %s", plan.code, exc_info=True)
-            agenda_of_day.broken[f"plan-{plan.code}"] = (
+            agenda_of_day.broken[f"{PLAN_PROBLEM}{plan.code}"] = (
                 f"Kế hoạch {plan.code}: không xác định được việc đến hạn ngày {day.isoformat()} ({fault_line(exc)}); "
                 "kế hoạch này không được điều phối hôm nay, các kế hoạch khác vẫn chạy"
             )
@@ -84,3 +87,8 @@ def record_dispatch_done(day: date) -> None:
     """Record that the day's dispatch finished (the embedded scheduler resumes a day without it)."""
     with session_scope() as session:
         record_dispatch(session, day)
+
+
+def step_problem(due: DueRun, line: str) -> dict[str, Any]:
+    """The daily summary's result for a step that could not finish: its line, reported as a problem of its plan."""
+    return {"flow": due.flow.value, "plan": due.plan, "year": due.year, "step": due.step, "lines": [line], "issues": {f"{PLAN_PROBLEM}{due.plan}": line}}

@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 from cli import app
 from config import Settings
 from deployments.health import check_prefect
-from deployments.prefect_serve import DAILY_DEPLOYMENT
+from flows.registry import DAILY_DEPLOYMENT
 from imports.plans import load_plan
 from models.db import make_engine, session_scope
 from models.migrate import upgrade
