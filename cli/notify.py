@@ -6,6 +6,7 @@ import asyncio
 import json
 import sys
 from datetime import UTC, datetime, timedelta
+from enum import Enum
 from errno import errorcode
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -294,3 +295,30 @@ def zalo_token(
     settings = get_settings()
     bootstrap_token(default_engine(), settings, access, refresh, seconds)
     typer.echo(f"Đã lưu token cho OA {settings.zalo_oa_id}; access token còn hiệu lực {seconds // 3600} giờ.")
+
+
+class SecretName(str, Enum):
+    smtp_password = "smtp-password"
+    zalo_app_secret = "zalo-app-secret"
+
+
+@notify_app.command("secret")
+def store_secret(name: Annotated[SecretName, typer.Argument(metavar="TÊN", help="smtp-password hoặc zalo-app-secret")]) -> None:
+    """Lưu mật khẩu SMTP hoặc app secret của Zalo vào Secret block của máy chủ Prefect (mã hóa bằng khóa của máy
+    chủ, ẩn trên giao diện); đọc từ đầu vào chuẩn, không bao giờ từ tham số dòng lệnh. Dùng khi không đặt
+    THIDUA_SMTP_PASSWORD / THIDUA_ZALO_APP_SECRET."""
+    from deployments.prefect_serve import NO_SERVER, has_server
+    from notifications.secrets import SMTP_PASSWORD_BLOCK, ZALO_APP_SECRET_BLOCK
+
+    if not has_server():
+        typer.echo(NO_SERVER.split("\n  3.")[0], err=True)
+        raise typer.Exit(2)
+    value = sys.stdin.readline().strip()
+    if not value or any(ord(char) < 32 for char in value):
+        typer.echo("Không có giá trị hợp lệ ở đầu vào chuẩn (một dòng, không ký tự điều khiển).", err=True)
+        raise typer.Exit(2)
+    from prefect.blocks.system import Secret
+
+    block = SMTP_PASSWORD_BLOCK if name is SecretName.smtp_password else ZALO_APP_SECRET_BLOCK
+    Secret(value=value).save(block, overwrite=True)
+    typer.echo(f"Đã lưu vào Secret block {block} của máy chủ Prefect.")
