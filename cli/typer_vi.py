@@ -277,6 +277,10 @@ class _Vietnamese:
             param._vi = True
             if getattr(param, "help", None) in _OPTION_HELP:
                 param.help = _(param.help)
+            if isinstance(param, TyperOption) and (param.is_flag or param.count) and param.metavar is None:
+                # a flag takes no value: no type column (Typer 0.29 shows <bool>, Click shows nothing)
+                param.metavar = ""
+                continue
             label = param.display_type(ctx)
             if not (label.startswith("<") and label.endswith(">")):
                 continue

@@ -10,10 +10,13 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+import typer
 from babel.messages.catalog import Catalog
 from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
 from sqlalchemy import Engine
+from typer._click.core import Context
+from typer.core import TyperGroup
 from typer.testing import CliRunner
 
 from cli import app
@@ -63,6 +66,30 @@ def test_help_is_vietnamese(args: list[str], expected: list[str]) -> None:
     for text in expected:
         assert text in result.stdout
     assert not [word for word in ENGLISH if word in result.stdout]
+
+
+def _command_paths(group: TyperGroup, path: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+    ctx = Context(group, info_name="thidua")
+    paths = [path]
+    for name in group.list_commands(ctx):
+        command = group.get_command(ctx, name)
+        if isinstance(command, TyperGroup):
+            paths += _command_paths(command, (*path, name))
+        elif command is not None:
+            paths.append((*path, name))
+    return paths
+
+
+def test_a_flag_shows_no_value_placeholder_in_any_help() -> None:
+    # a flag takes no value: Click shows none; Typer 0.29 showed <bool> (<đúng/sai> in Vietnamese)
+    status = runner.invoke(app, ["status", "--help"], prog_name="thidua")
+    lines = {line.split()[1]: line for line in status.stdout.splitlines() if line.startswith("│") and "--" in line}
+    assert "<" not in lines["--json"] and "<" not in lines["--help"] and "In JSON" in lines["--json"]
+    assert "<chuỗi>" in lines["--as-of"]  # an option that takes a value keeps its placeholder
+    for path in _command_paths(typer.main.get_group(app)):
+        result = runner.invoke(app, [*path, "--help"], prog_name="thidua")
+        assert result.exit_code == 0, path
+        assert "<đúng/sai>" not in result.stdout and "<bool>" not in result.stdout, path
 
 
 @pytest.mark.parametrize(
