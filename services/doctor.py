@@ -1,9 +1,11 @@
 """`thidua doctor`: each part of an installation checked as the morning run would use it, nothing sent or changed."""
 
 import asyncio
+import os
 import tempfile
-from datetime import date
+from datetime import date, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
@@ -21,10 +23,15 @@ from notifications.channels import build_channels
 from notifications.channels.base import Health, Transport
 from thidua.channels import REGISTRY
 from thidua.dates import TIMEZONE, TZ, local_day
-from thidua.doctor import Check, clock_problems, directory_problems
+from thidua.doctor import Check, clock_problems, directory_problems, local_zone_note, timezone_problems, utc_offset
 from thidua.plan.schema import Plan
 from thidua.words import long_date
 
+FIX_CLOCK = "đồng bộ đồng hồ máy (NTP: timedatectl set-ntp true)"
+FIX_TIMEZONE = (
+    "cài lại cơ sở dữ liệu múi giờ của hệ điều hành (Debian/Ubuntu: sudo apt-get install --reinstall tzdata), "
+    "hoặc, trên máy không có /usr/share/zoneinfo, gói Python tzdata: .venv/bin/pip install tzdata; rồi chạy lại thidua doctor"
+)
 FIX_CHANNEL = {
     "email": "kiểm tra THIDUA_SMTP_HOST, THIDUA_SMTP_PORT, THIDUA_SMTP_TLS, THIDUA_SMTP_USERNAME, THIDUA_SMTP_PASSWORD, "
     "THIDUA_SMTP_CA_FILE và THIDUA_MAIL_FROM trong .env; thử gửi: thidua notify test --channel email --to <email>",
@@ -111,20 +118,53 @@ def check_channels(settings: Settings, engine: Engine, plans: list[Plan]) -> lis
     return asyncio.run(all_checks())
 
 
+def vietnam_offset(instant: datetime) -> tuple[timedelta | None, str]:
+    """The offset the time-zone database gives Asia/Ho_Chi_Minh at `instant`, read afresh from it; or why it cannot."""
+    try:
+        zone = ZoneInfo.no_cache(TIMEZONE)
+    except ZoneInfoNotFoundError:
+        return None, f"không có {TIMEZONE}: thiếu gói tzdata"
+    except (OSError, ValueError):  # a truncated file, or not a time-zone file, where the zone should be
+        return None, f"tệp của {TIMEZONE} hỏng, không đọc được"
+    return instant.astimezone(zone).utcoffset(), ""
+
+
+def _machine_zone(instant: datetime) -> tuple[str, timedelta | None]:
+    """This machine's own timezone (TZ, else /etc/localtime) and its offset at `instant`."""
+    local = instant.astimezone()
+    name = os.environ.get("TZ", "").removeprefix(":")
+    if not name:
+        link = os.path.realpath("/etc/localtime")
+        name = link.partition("zoneinfo/")[2] or local.tzname() or "?"
+    return name, local.utcoffset()
+
+
+def _database_now(engine: Engine) -> datetime | None:
+    """The database server's clock (PostgreSQL; SQLite runs on this machine)."""
+    if engine.dialect.name != "postgresql":
+        return None
+    try:
+        with engine.connect() as conn:
+            return conn.execute(text("SELECT now()")).scalar_one()
+    except SQLAlchemyError:
+        return None
+
+
 def check_clock(engine: Engine) -> Check:
-    """This machine's clock (against the database server's) and the timezone every date is computed in."""
+    """This machine's clock (against the database server's), and the timezone every date is computed in: the
+    time-zone database must give Asia/Ho_Chi_Minh as +07:00; the machine's own timezone is shown, never judged."""
     title = "Đồng hồ và múi giờ"
     here = utcnow()
-    database = None
-    if engine.dialect.name == "postgresql":
-        try:
-            with engine.connect() as conn:
-                database = conn.execute(text("SELECT now()")).scalar_one()
-        except SQLAlchemyError:
-            database = None
+    offset, why = vietnam_offset(here)
+    clock, zone = clock_problems(here, _database_now(engine)), timezone_problems(offset, why)
+    fix = "; ".join(text for text, problems in ((FIX_CLOCK, clock), (FIX_TIMEZONE, zone)) if problems)
     local = here.astimezone(TZ)
     detail = f"bây giờ là {local:%H:%M} {long_date(local.date())} giờ Việt Nam; mọi thời hạn tính theo múi giờ {TIMEZONE}"
-    return Check(title, tuple(clock_problems(here, database)), "đồng bộ đồng hồ máy (NTP: timedatectl set-ntp true)", detail)
+    if offset is not None:
+        detail += f" ({utc_offset(offset)}, theo cơ sở dữ liệu múi giờ)"
+    if note := local_zone_note(*_machine_zone(here)):
+        detail += f"; {note}"
+    return Check(title, (*clock, *zone), fix, detail)
 
 
 def _writable(folder: Path) -> str | None:

@@ -1,8 +1,14 @@
 """`thidua doctor` catches each misconfiguration of issue 13, on a real database, SMTP server and Zalo API (loopback)."""
 
+import importlib.resources
+import os
 import shutil
+import sys
 import threading
+import time
+import zoneinfo
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -24,7 +30,7 @@ from notifications.devservers import free_port
 from notifications.devservers.smtp_sink import SmtpSink
 from notifications.devservers.zalo_server import ZaloServer
 from notifications.render import ZNS_PARAMETERS
-from services.doctor import run_checks
+from services.doctor import check_clock, run_checks
 from services.imports import import_units
 from thidua.doctor import Check
 
@@ -177,6 +183,66 @@ def test_a_data_folder_that_cannot_be_written_is_caught(installation: Installati
     blocker.write_text("", encoding="utf-8")
     [problem] = failed(run_checks(installation.with_settings(data_dir=blocker / "data")))["Thư mục dữ liệu"][:1]
     assert "không ghi được vào" in problem
+
+
+@contextmanager
+def zone_files(folder: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The time-zone database as `folder` holds it: the system's folders and the Python package tzdata out of reach."""
+    for name in [name for name in sys.modules if name.startswith("tzdata.")] + ["tzdata"]:
+        monkeypatch.setitem(sys.modules, name, None)  # import tzdata fails, as when it is not installed
+    zoneinfo.reset_tzpath(to=[str(folder)])
+    try:
+        yield
+    finally:
+        zoneinfo.reset_tzpath()
+
+
+@contextmanager
+def machine_timezone(name: str) -> Iterator[None]:
+    before = os.environ.get("TZ")
+    os.environ["TZ"] = name
+    time.tzset()
+    try:
+        yield
+    finally:
+        if before is None:
+            del os.environ["TZ"]
+        else:
+            os.environ["TZ"] = before
+        time.tzset()
+
+
+def test_a_timezone_database_without_asia_ho_chi_minh_is_caught(sqlite_engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    with zone_files(tmp_path, monkeypatch):
+        check = check_clock(sqlite_engine)
+    [problem] = check.problems
+    assert "không cho được múi giờ Asia/Ho_Chi_Minh (không có Asia/Ho_Chi_Minh: thiếu gói tzdata)" in problem
+    assert "apt-get install --reinstall tzdata" in check.fix and "pip install tzdata" in check.fix and "timedatectl" not in check.fix
+
+
+def test_a_broken_or_wrong_asia_ho_chi_minh_is_caught(sqlite_engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    utc = importlib.resources.files("tzdata.zoneinfo").joinpath("UTC").read_bytes()
+    (tmp_path / "Asia").mkdir()
+    zone = tmp_path / "Asia" / "Ho_Chi_Minh"
+    zone.write_bytes(utc)  # a time-zone file, of another zone
+    with zone_files(tmp_path, monkeypatch):
+        [wrong] = check_clock(sqlite_engine).problems
+        zone.write_bytes(b"<html>404</html>")  # not a time-zone file at all
+        broken = check_clock(sqlite_engine)
+    assert "cho Asia/Ho_Chi_Minh là +00:00 thay vì +07:00: mọi thời hạn sẽ tính sai" in wrong
+    assert broken.problems == ("cơ sở dữ liệu múi giờ không cho được múi giờ Asia/Ho_Chi_Minh (tệp của Asia/Ho_Chi_Minh hỏng, "
+                               "không đọc được): không tính được thời hạn nào",)  # fmt: skip
+    assert "tzdata" in broken.fix
+
+
+def test_the_machines_own_timezone_is_shown_and_not_judged(sqlite_engine: Engine) -> None:
+    with machine_timezone("Asia/Tokyo"):
+        tokyo = check_clock(sqlite_engine)
+    assert tokyo.ok and "(+07:00, theo cơ sở dữ liệu múi giờ)" in tokyo.detail
+    assert "múi giờ của máy này là Asia/Tokyo (+09:00), khác giờ Việt Nam — không sao" in tokyo.detail
+    with machine_timezone("Asia/Ho_Chi_Minh"):
+        vietnam = check_clock(sqlite_engine)
+    assert vietnam.ok and "múi giờ của máy này" not in vietnam.detail
 
 
 class _Refusing(BaseHTTPRequestHandler):

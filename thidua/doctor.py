@@ -6,11 +6,13 @@ from datetime import date, datetime, timedelta
 
 from thidua.channels import REGISTRY, Person, addresses
 from thidua.cycle.state import participating
+from thidua.dates import TIMEZONE
 from thidua.directory import Target, Unit
 from thidua.plan.schema import EscalationTarget, Plan
 
 LISTED = 5  # units named in a problem; the rest are counted
 CLOCK_SKEW = timedelta(minutes=2)  # more than this between this machine and the database server is a problem
+VIETNAM_OFFSET = timedelta(hours=7)  # Asia/Ho_Chi_Minh: UTC+7 all year, no daylight saving
 
 
 @dataclass(frozen=True)
@@ -77,3 +79,27 @@ def clock_problems(here: datetime, database: datetime | None) -> list[str]:
         seconds = int(abs(here - database).total_seconds())
         return [f"đồng hồ máy lệch {seconds} giây so với máy chủ cơ sở dữ liệu: tin nhắc có thể gửi sai ngày, khóa gửi hết hạn sai"]
     return []
+
+
+def utc_offset(offset: timedelta) -> str:
+    """An offset as people write it: +07:00, -03:30."""
+    sign = "-" if offset < timedelta(0) else "+"
+    minutes = int(abs(offset).total_seconds()) // 60
+    return f"{sign}{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def timezone_problems(offset: timedelta | None, why: str = "") -> list[str]:
+    """What is wrong with the time-zone database's Asia/Ho_Chi_Minh: `offset` it gives now (None: unreadable, `why`)."""
+    if offset is None:
+        return [f"cơ sở dữ liệu múi giờ không cho được múi giờ {TIMEZONE} ({why}): không tính được thời hạn nào"]
+    if offset != VIETNAM_OFFSET:
+        return [f"cơ sở dữ liệu múi giờ cho {TIMEZONE} là {utc_offset(offset)} thay vì +07:00: mọi thời hạn sẽ tính sai"]
+    return []
+
+
+def local_zone_note(name: str, offset: timedelta | None) -> str:
+    """This machine's own timezone, in words when it is not Vietnam's (information only: thidua computes in Vietnam time)."""
+    if offset == VIETNAM_OFFSET:
+        return ""
+    shown = f"{name} ({utc_offset(offset)})" if offset is not None else name
+    return f"múi giờ của máy này là {shown}, khác giờ Việt Nam — không sao: thidua luôn tính theo giờ Việt Nam"
