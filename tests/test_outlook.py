@@ -7,6 +7,7 @@ from cycle_sim import Simulation, unit
 
 from imports.plans import load_plan
 from thidua.cycle.outlook import Action, next_actions, timeline
+from thidua.cycle.state import Event
 from thidua.cycle.status import summary_markdown
 from thidua.cycle.titles import cycle_title, step_title
 
@@ -79,3 +80,30 @@ def test_the_summary_puts_the_next_action_on_top() -> None:
     assert "**Việc tiếp theo:** Thứ Hai, 24/11/2025 — nhắc trước 7 ngày: Hồ sơ đề nghị khen thưởng" in head
     assert "| Thứ Năm, 02/01/2025 | phát động phong trào | ✔ đã xong |" in rest
     assert rest.rstrip().endswith("- đã gửi 2 tin")
+
+
+def test_an_overdue_review_that_has_not_run_is_the_next_action_with_how_to_run_it() -> None:
+    everyone = {code: [(date(2025, 11, 10), ALL_DOCS)] for code in ("a", "b")} | {
+        ("bao_cao_ket_qua", code): [(date(2025, 11, 10), ("bao_cao_ket_qua",))] for code in ("a", "b")
+    }
+    sim = replayed([date(2025, 1, 2)], everyone)
+    review = date(2026, 3, 16)
+    assert {line.what: line.standing for line in timeline(sim.state(date(2026, 12, 5)))}["tổng kết phong trào thi đua năm"] == "overdue"
+    late = next_actions(sim.state(date(2026, 3, 20)))[0]  # within the grace: the next run catches it up
+    assert late == Action(review, "tổng kết năm: quá hạn, chưa chạy — lần điều phối tới sẽ chạy bù; chạy ngay: thidua tick")
+    summary = summary_markdown(sim.state(date(2026, 12, 5)), text=str)  # months later: only by hand
+    assert "không còn việc nào" not in summary
+    assert ("**Việc tiếp theo:** Thứ Hai, 16/03/2026 — tổng kết năm: quá hạn, chưa chạy — đã quá 30 ngày, bộ điều phối không tự "
+            "chạy bù; chạy bằng biểu mẫu “Chạy lại một bước” (Bước: Tổng kết năm) trên Prefect UI") in summary  # fmt: skip
+    sim.events[("annual_review", "2025")] = Event("annual_review", "2025", review)
+    assert [a for a in next_actions(sim.state(date(2026, 12, 5))) if a.day] == []  # once it ran, nothing is left but the dates to enter
+
+
+def test_an_escalation_missed_while_the_service_was_down_is_the_next_action() -> None:
+    sim = replayed([date(2025, 1, 2), date(2025, 11, 17), date(2025, 11, 24), date(2025, 11, 28), date(2025, 12, 1)],
+                   {"a": [(date(2025, 11, 10), ALL_DOCS)]})  # fmt: skip
+    first = next_actions(sim.state(date(2025, 12, 3)))[0]  # the run of 02/12 did not happen
+    assert first == Action(date(2025, 12, 2), "báo Thủ trưởng đơn vị: Hồ sơ đề nghị khen thưởng (hạn Thứ Hai, 01/12/2025; 1 đơn vị "
+                                              "chưa nộp đủ): quá hạn, chưa gửi — lần điều phối tới sẽ gửi bù; gửi ngay: thidua tick")  # fmt: skip
+    sim.run(date(2025, 12, 3))
+    assert not any("quá hạn, chưa gửi" in a.what and "Hồ sơ" in a.what for a in next_actions(sim.state(date(2025, 12, 3))))

@@ -5,8 +5,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
-from thidua.cycle.decide import LAUNCH, ONE_OFF
-from thidua.cycle.ladder import ladder
+from thidua.cycle.decide import LAUNCH, ONE_OFF, ONE_OFF_GRACE
+from thidua.cycle.ladder import Step, due_on, ladder
 from thidua.cycle.state import CycleState, Occurrence, step_key
 from thidua.cycle.titles import LAUNCH_WORDS, ladder_words
 from thidua.plan.schema import AdminRule
@@ -23,6 +23,8 @@ STANDING_WORDS: dict[Standing, str] = {
     "pending": "chờ nhập ngày",
 }
 LISTED = 5  # owners named in a note; the rest are counted
+RUN_LATE = "quá hạn, chưa chạy — lần điều phối tới sẽ chạy bù; chạy ngay: thidua tick"
+SEND_LATE = "quá hạn, chưa gửi — lần điều phối tới sẽ gửi bù; gửi ngay: thidua tick"
 
 
 @dataclass(frozen=True)
@@ -91,36 +93,67 @@ def timeline(state: CycleState) -> list[Line]:
     return [Line(ln.day, ln.what, "next", ln.note) if ln.standing == "upcoming" and ln.day == first else ln for ln in lines]
 
 
+def _missed(state: CycleState, occurrence: Occurrence, steps: list[Step], deadline: date) -> list[Step]:
+    """Steps whose day has passed without them and that the next run still sends (catch-up, `due_on`)."""
+    due = due_on(steps, state.as_of, deadline, is_sending_day=True)
+    caught_up = ([due.reminder] if due.reminder else []) + due.escalations
+    return [s for s in caught_up if s.send_on < state.as_of and not state.done(s.message, step_key(occurrence, s.code))]
+
+
 def _ladder_actions(state: CycleState, occurrence: Occurrence) -> list[Action]:
-    """The steps still to come for `occurrence` while owners are behind on it (reminders only before the deadline)."""
+    """The steps still to come for `occurrence` while owners are behind on it (reminders only before the deadline),
+    after any step whose day passed without it and that the next run sends late."""
     deadline = occurrence.deadline
     behind = [s for s in state.units if s.behind(occurrence.key)]
     if deadline is None or not behind:
         return []
+    steps = ladder(state.plan, occurrence.deliverable, deadline, state.calendar)
+    missed = _missed(state, occurrence, steps, deadline)
+    to_come = [s for s in steps if s.send_on >= state.as_of and not state.done(s.message, step_key(occurrence, s.code))]
     actions = []
-    for step in ladder(state.plan, occurrence.deliverable, deadline, state.calendar):
-        if step.send_on < state.as_of or state.done(step.message, step_key(occurrence, step.code)):
-            continue
+    for step in [*missed, *to_come]:
         if step.before_deadline and state.as_of > deadline:
             continue
         words = f"{ladder_words(state.plan, step.code)}: {occurrence.name} (hạn {long_date(deadline)}; {len(behind)} đơn vị chưa nộp đủ)"
-        actions.append(Action(step.send_on, words))
+        actions.append(Action(step.send_on, f"{words}: {SEND_LATE}" if step in missed else words))
     return actions
 
 
-def next_actions(state: CycleState) -> list[Action]:
-    """What happens next, by date: each occurrence's next step, the launch notice and the one-off flows not yet run,
-    then the dates only the administrator can enter."""
-    actions: list[Action] = []
+def _launch_action(state: CycleState) -> list[Action]:
+    """The launch notice not sent yet: to come, or late while the next run still sends it (until the last deadline)."""
     launch = state.milestones.get(LAUNCH)
-    if launch and launch.date and launch.date >= state.as_of and not state.done(LAUNCH, LAUNCH):
-        actions.append(Action(launch.date, LAUNCH_WORDS))
+    if not launch or not launch.date or state.done(LAUNCH, LAUNCH):
+        return []
+    if launch.date >= state.as_of:
+        return [Action(launch.date, LAUNCH_WORDS)]
+    deadlines = [o.deadline for o in state.chased if o.deadline]
+    if deadlines and state.as_of > max(deadlines):
+        return []
+    return [Action(launch.date, f"{LAUNCH_WORDS}: {SEND_LATE}")]
+
+
+def _one_off_action(state: CycleState, flow: str, day: date) -> Action:
+    """A one-off flow not run yet: to come; late, run by the next run within the grace; else only by hand."""
+    if day >= state.as_of:
+        return Action(day, FLOW[flow])
+    if state.as_of <= day + ONE_OFF_GRACE:
+        return Action(day, f"{FLOW[flow]}: {RUN_LATE}")
+    form = FLOW[flow][:1].upper() + FLOW[flow][1:]
+    return Action(day, f"{FLOW[flow]}: quá hạn, chưa chạy — đã quá {ONE_OFF_GRACE.days} ngày, bộ điều phối không tự chạy bù; "
+                       f"chạy bằng biểu mẫu “Chạy lại một bước” (Bước: {form}) trên Prefect UI")  # fmt: skip
+
+
+def next_actions(state: CycleState) -> list[Action]:
+    """What happens next, by date: each occurrence's next step, the launch notice and the one-off flows not yet run
+    (first those whose day has passed: they are overdue, with how they will run), then the dates only the
+    administrator can enter."""
+    actions = _launch_action(state)
     for occurrence in state.chased:
         actions += _ladder_actions(state, occurrence)[:1]
     for flow, kind in ONE_OFF.items():
         m = state.milestones.get(kind)
-        if m and m.date and m.date >= state.as_of and not state.done(kind, str(state.year)):
-            actions.append(Action(m.date, FLOW[flow]))
+        if m and m.date and not state.done(kind, str(state.year)):
+            actions.append(_one_off_action(state, flow, m.date))
     dated = sorted((a for a in actions if a.day), key=lambda a: a.day or date.max)
     return dated + [Action(None, _enter_date(state, m.kind)) for m in state.milestones.values() if _entered_by_hand(state, m.kind)]
 
