@@ -104,10 +104,15 @@ def test_a_week_of_downtime_catches_up_the_latest_reminder_once_and_notes_the_re
     assert work.due.step is not None and work.due.step.code == "remind-1d"
     assert work.due.key == "ho_so_khen_thuong/submission_deadline@2025-12-01/remind-1d"
     assert [m.code for m in work.due.supersedes] == ["remind-14d", "remind-7d"]
-    assert any("Bỏ qua bước remind-14d" in note for note in work.notes)
+    assert work.notes == [  # the steps in words, as in the titles of the runs, not their codes
+        "Bỏ qua bước “nhắc trước 14 ngày” đã lỡ ngày 17/11/2025: đã thay bằng bước “nhắc trước 1 ngày”",
+        "Bỏ qua bước “nhắc trước 7 ngày” đã lỡ ngày 24/11/2025: đã thay bằng bước “nhắc trước 1 ngày”",
+    ]
     sim.replay([date(2025, 11, 28), date(2025, 12, 1)])
     assert sim.steps_of()["d-never"] == {"launch", "remind-1d", "deadline-day"}  # the latest due reminder, no burst
-    sim.replay([date(2025, 12, 9), date(2025, 12, 9)])  # down over the deadline: escalations once each
+    sim.replay([date(2025, 12, 9)])  # down over the deadline: escalations once each, sent late with a note
+    assert "Gửi bù bước “báo Thủ trưởng đơn vị” (đến hạn 02/12/2025)" in [n for work in sim.batches for n in work.notes]
+    sim.replay([date(2025, 12, 9)])
     assert sim.steps_of()["d-never"] == {"launch", "remind-1d", "deadline-day", "escalate-1wd-unit_head"}
     assert sim.steps_of()["*"] == {"escalate-3wd-standing_agency", "escalate-5wd-chairman"}
     assert max(sim.sent().values()) == 1

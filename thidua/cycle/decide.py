@@ -16,6 +16,7 @@ from enum import StrEnum
 from thidua.cycle.drafts import Draft, aggregate_drafts, launch_drafts, unit_drafts
 from thidua.cycle.ladder import STALE_AFTER, Step, due_on, is_sending_day, ladder
 from thidua.cycle.state import AGENCY, CycleDates, CycleState, Event, Occurrence, UnitStatus, step_key, with_events
+from thidua.cycle.titles import LAUNCH_WORDS, ladder_words
 from thidua.plan.milestones import ScheduledMilestone
 from thidua.words import FLOW, MESSAGE, RESULT, ddmmyyyy
 
@@ -172,16 +173,21 @@ def _not_reached(state: CycleState, event: tuple[str, str], statuses: list[UnitS
 
 
 def _notes(state: CycleState, due: Due) -> list[str]:
+    """What a step sent late, or a missed step it replaces or leaves out, in the words people use for the steps."""
     step, notes = due.step, []
     assert step is not None
+
+    def words(s: Step) -> str:
+        return f"bước “{ladder_words(state.plan, s.code)}”"
+
     if step.send_on < state.as_of:
-        what = "thông báo phát động (ngày phát động" if step.message == LAUNCH else f"bước {step.code} (đến hạn"
+        what = f"{LAUNCH_WORDS} (ngày phát động" if step.message == LAUNCH else f"{words(step)} (đến hạn"
         notes.append(f"Gửi bù {what} {ddmmyyyy(step.send_on)})")
     for missed in due.supersedes:
         if missed.before_deadline:
-            notes.append(f"Bỏ qua bước {missed.code} đã lỡ ngày {ddmmyyyy(missed.send_on)}: đã thay bằng {step.code}")
+            notes.append(f"Bỏ qua {words(missed)} đã lỡ ngày {ddmmyyyy(missed.send_on)}: đã thay bằng {words(step)}")
         else:
-            notes.append(f"Không gửi bước {missed.code} (đến hạn {ddmmyyyy(missed.send_on)}, quá {STALE_AFTER.days} ngày)")
+            notes.append(f"Không gửi {words(missed)} (đến hạn {ddmmyyyy(missed.send_on)}, quá {STALE_AFTER.days} ngày)")
     return notes
 
 
