@@ -39,27 +39,58 @@ def quiet_prefect() -> None:
     os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL", "WARNING")
 
 
-class _WithoutTraceback(logging.Formatter):
-    """Formats a record as `inner` does, but without its traceback: a failed task or flow run is one line on the
-    console (its message names the exception); the full traceback still reaches the Prefect UI."""
+LEVELS = {"DEBUG": "GỠ LỖI", "INFO": "THÔNG TIN", "WARNING": "CẢNH BÁO", "ERROR": "LỖI", "CRITICAL": "NGHIÊM TRỌNG"}
+RUN_LOGGERS = ("prefect.flow_runs", "prefect.task_runs")
 
-    def __init__(self, inner: logging.Formatter | None) -> None:
-        super().__init__()
-        self.inner = inner or logging.Formatter()
+
+class _WithoutTraceback(logging.Formatter):
+    """A console line in Vietnamese, without its traceback: `07:00:01.250 | LỖI      | bước 'gửi thông báo' - …`
+    (Prefect's layout: time, level, the run or the logger, the message). A failed task or flow run is one line on
+    the console (its message names the exception); the full traceback still reaches the Prefect UI, whose records
+    are not touched (the API handler formats the originals)."""
+
+    def __init__(self) -> None:
+        super().__init__("%(asctime)s.%(msecs)03d | %(levelname)-9s | %(who)s - %(message)s", "%H:%M:%S")
 
     def format(self, record: logging.LogRecord) -> str:
-        if not record.exc_info and not record.stack_info:
-            return self.inner.format(record)
         plain = logging.makeLogRecord(record.__dict__)  # a copy: the API handler keeps the original
         plain.exc_info, plain.exc_text, plain.stack_info = None, None, None
-        return self.inner.format(plain)
+        plain.levelname = LEVELS.get(record.levelname, record.levelname)
+        task, flow = getattr(record, "task_run_name", None), getattr(record, "flow_run_name", None)
+        plain.who = f"bước {task!r}" if task else f"lượt chạy {flow!r}" if flow else record.name
+        return super().format(plain)
+
+
+class EngineLinesOff(logging.Filter):
+    """Keeps off a console what Prefect's own code says, in English, about runs: `Beginning flow run …`, `Finished in
+    state Failed(…)`, `Task run failed with exception: …`, and its notices below warnings (`Starting temporary server
+    on …`). What thidua's code logs (through `get_run_logger` too) passes, and so do Prefect's other warnings and
+    errors. A filter of the console handler only: the Prefect UI receives every record."""
+
+    def __init__(self, prefect_folder: str) -> None:
+        super().__init__()
+        self.prefect_folder = os.path.join(os.path.realpath(prefect_folder), "")
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if not os.path.realpath(record.pathname).startswith(self.prefect_folder):
+            return True  # logged by thidua (or another library): kept
+        if record.name.startswith(RUN_LOGGERS):
+            return False  # the engine's state lines of a run
+        return record.levelno >= logging.WARNING
 
 
 def console_without_tracebacks() -> None:
-    """Keep Python tracebacks off the console of a CLI command that runs flows (call after importing Prefect)."""
+    """The console of a CLI command that runs flows (call after importing Prefect): Vietnamese lines without Python
+    tracebacks, and none of the engine's English state lines (`EngineLinesOff`)."""
+    import prefect
+
     for handler in logging.getLogger().handlers:
-        if type(handler).__name__ == "PrefectConsoleHandler" and not isinstance(handler.formatter, _WithoutTraceback):
-            handler.setFormatter(_WithoutTraceback(handler.formatter))
+        if type(handler).__name__ != "PrefectConsoleHandler":
+            continue
+        if not isinstance(handler.formatter, _WithoutTraceback):
+            handler.setFormatter(_WithoutTraceback())
+        if not any(isinstance(f, EngineLinesOff) for f in handler.filters):
+            handler.addFilter(EngineLinesOff(os.path.dirname(prefect.__file__)))
 
 
 async def _settled_count(poll_s: float, readings: int) -> int:
