@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test test-fast bench faults serve lint
+.PHONY: demo test test-fast bench bench-pool faults rehearsal serve lint
 
 # The environment alone: created or refreshed whenever pyproject.toml changes.
 $(VENV): pyproject.toml
@@ -32,6 +32,16 @@ bench: $(VENV)
 # then one JSON line. Not part of `make test` (several minutes: Prefect's temporary server starts a dozen times).
 faults: $(VENV)
 	$(BIN)/python -m faults.run
+
+# Production rehearsed on this machine (deployments/rehearsal.py): PostgreSQL, `prefect server start` with
+# authentication, Secret blocks, `thidua deploy`, two workers, a worker killed mid-run, backup and restore;
+# loopback only, everything started is stopped. A table, then one JSON line. About 10 minutes.
+rehearsal: $(VENV)
+	$(BIN)/python -m deployments.rehearsal
+
+# The daily dispatch on a work pool at national size (34 plans, ~4,000 units), one worker then two.
+bench-pool: $(VENV)
+	$(BIN)/python bench/pool.py
 
 serve: $(VENV)
 	$(BIN)/thidua serve --embedded
