@@ -250,8 +250,13 @@ OS_ERRORS = {
     "ENAMETOOLONG": "tên tệp quá dài",
     "EMFILE": "mở quá nhiều tệp cùng lúc",
     "EIO": "lỗi đọc ghi ổ đĩa",
+    "ECONNREFUSED": "máy chủ từ chối kết nối (không có dịch vụ nào nghe ở cổng này)",
+    "ECONNRESET": "máy chủ đóng kết nối giữa chừng",
+    "ETIMEDOUT": "quá thời gian chờ kết nối",
+    "EHOSTUNREACH": "không tới được máy chủ (mạng)",
+    "ENETUNREACH": "không tới được mạng của máy chủ",
 }
-"""The operating system's errors by errno name (`errno.errorcode`), as a file operation reports them."""
+"""The operating system's errors by errno name (`errno.errorcode`), as a file or network operation reports them."""
 
 
 def os_error(code: str | None, fallback: str) -> str:

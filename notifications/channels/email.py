@@ -14,6 +14,7 @@ from collections import deque
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 from email.utils import formataddr, formatdate, parseaddr
+from errno import errorcode
 from pathlib import Path
 from typing import ClassVar, Literal
 
@@ -25,9 +26,20 @@ from config import Settings
 from notifications.channels.base import Delivery, DeliveryResult, Health, Lease, Masker, Outgoing, SendRate
 from notifications.render import one_line
 from notifications.secrets import SMTP_PASSWORD_BLOCK, resolve_secret
+from thidua.words import os_error
 
 TlsMode = Literal["none", "starttls", "implicit"]
 _CONNECTION_LOST = (aiosmtplib.SMTPServerDisconnected, aiosmtplib.SMTPTimeoutError, OSError, asyncio.TimeoutError)
+
+
+def connection_reason(error: BaseException) -> str:
+    """Why a connection failed, in Vietnamese where the operating system named it (refused, timed out, …)."""
+    cause = error.__cause__ if isinstance(error.__cause__, OSError) else error
+    if isinstance(error, aiosmtplib.SMTPTimeoutError | asyncio.TimeoutError):
+        return os_error("ETIMEDOUT", str(error))
+    if isinstance(cause, OSError) and cause.errno:
+        return os_error(errorcode.get(cause.errno), str(cause))
+    return str(error)
 
 
 class InvalidAddress(ValueError):
@@ -252,7 +264,7 @@ class EmailChannel:
             raise _reply_problem(error, "kết nối") from None
         except _CONNECTION_LOST as error:
             smtp.close()
-            raise ChannelDown(Delivery.unavailable, f"không kết nối được máy chủ SMTP {self._host}:{self._port}: {self.mask(error)}") from None
+            raise ChannelDown(Delivery.unavailable, f"không kết nối được máy chủ SMTP {self._host}:{self._port}: {self.mask(connection_reason(error))}") from None
         except aiosmtplib.SMTPException as error:  # STARTTLS not offered, and the like
             smtp.close()
             raise ChannelDown(Delivery.config, f"máy chủ SMTP {self._host}:{self._port} không hỗ trợ cấu hình đã đặt: {self.mask(error)}") from None
