@@ -212,10 +212,7 @@ def outbox_retry(
         settings = get_settings()
         timeout = timedelta(seconds=settings.claim_timeout_s)
         report = send_due(engine, build_channels(settings, engine), still_true=still_true(engine), claim_timeout=timeout)
-        typer.echo(
-            f"Đã gửi: {report.sent}; lỗi: {report.failed}; tạm hoãn: {report.deferred}; sẽ thử lại: {report.retried}; "
-            f"hết hiệu lực, không gửi: {report.expired}."
-        )
+        typer.echo(report.summary())
         if report.claims_lost:
             typer.echo(f"Dừng gửi: {report.claims_lost} tin đã do một tiến trình gửi khác nhận lại; tiến trình đó gửi tiếp.", err=True)
         if report.stopped:

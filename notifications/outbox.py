@@ -87,6 +87,15 @@ class SendReport:
         """The lines an administrator must act on (empty when the run went well)."""
         return list(self.issues().values())
 
+    def summary(self) -> str:
+        """What the run did, in one line: `Đã gửi 12 (email 8, zalo 4); bị từ chối 0; …`."""
+        by_channel = ", ".join(f"{name} {count}" for name, count in sorted(self.sent.items()))
+        sent = f"Đã gửi {sum(self.sent.values())}" + (f" ({by_channel})" if by_channel else "")
+        return (
+            f"{sent}; bị từ chối: {self.failed}; tạm hoãn: {self.deferred}; sẽ thử lại: {self.retried}; "
+            f"chuyển kênh dự phòng: {self.fallbacks}; hết hiệu lực, không gửi: {self.expired}."
+        )
+
 
 @dataclass(frozen=True)
 class Restated:

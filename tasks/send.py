@@ -1,7 +1,7 @@
 """The Prefect task that sends due outbox messages: one task run per batch of messages, never one per message."""
 
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -55,7 +55,7 @@ def send_notifications(
     channel_map = build_channels(get_settings(), engine, only=channels)
     timeout = timedelta(seconds=get_settings().claim_timeout_s)
     report = send_due(engine, channel_map, batch_size=batch_size, progress=progress, now=now, still_true=still_true(engine), claim_timeout=timeout)
-    logger.info("Kết quả gửi thông báo: %s", asdict(report))
+    logger.info("Kết quả gửi thông báo: %s", report.summary())
     if report.problems():
         logger.error("Gửi thông báo gặp sự cố, cần quản trị viên xử lý:\n%s", "\n".join(report.problems()))
         raise ChannelStopped(report)

@@ -64,7 +64,7 @@ def test_outbox_retry_requeues_failed_rows_but_never_a_sent_one(db: Engine, poin
         point_app(db, THIDUA_SMTP_PORT=str(sink.port))
         result = runner.invoke(cli.outbox_app, ["retry", "--send"])
     assert result.exit_code == 0, result.output
-    assert "Đã đưa 1 tin" in result.output and "'email': 2" in result.output
+    assert "Đã đưa 1 tin" in result.output and "Đã gửi 2 (email 2)" in result.output
     assert sorted(m.rcpt_tos[0] for m in sink.messages) == ["u0@example.vn", "u2@example.vn"]
 
 

@@ -204,3 +204,13 @@ def test_the_send_task_run_name_reads_well_with_or_without_channels() -> None:
     task = send_task.send_notifications
     assert resolve_custom_task_run_name(task, {"channels": None, "batch_size": 500, "database_url": None}) == "gửi thông báo"
     assert resolve_custom_task_run_name(task, {"channels": ["email", "zalo"], "batch_size": 500}) == "gửi thông báo: email, zalo"
+
+
+def test_a_send_report_says_what_it_did_in_one_vietnamese_line() -> None:
+    from notifications.outbox import SendReport
+
+    report = SendReport(sent={"zalo": 4, "email": 8}, failed=1, retried=2, fallbacks=1, expired=3)
+    assert report.summary() == (
+        "Đã gửi 12 (email 8, zalo 4); bị từ chối: 1; tạm hoãn: 0; sẽ thử lại: 2; chuyển kênh dự phòng: 1; hết hiệu lực, không gửi: 3."
+    )
+    assert SendReport().summary().startswith("Đã gửi 0; bị từ chối: 0")
