@@ -32,6 +32,8 @@ def appraisal(plan: str, year: int, as_of: date | None = None) -> dict[str, Any]
     result = appraise_task(the_plan, year, end_of_day(day))
     files = write_proposal_files_task(result, outputs_dir(plan, year))
     lines = [*summary_lines(result), *(f"Đã ghi {path.name}" for path in files)]
-    publish_status(quote(read_cycle(plan, year, day)), lines)
     record_done(plan, year, day, (ONE_OFF[CycleFlow.appraisal], str(year)))
+    publish_status(  # after the step is recorded: the status shows it done
+        quote(read_cycle(plan, year, day)), lines
+    )
     return step_result(CycleFlow.appraisal, the_plan, year, CycleFlow.appraisal.value, day, lines)

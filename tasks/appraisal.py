@@ -40,7 +40,7 @@ def publish_appraisal(result: AppraisalResult) -> None:
     create_markdown_artifact(summary_markdown(result), key=artifact_key("appraisal", plan, year), description=f"Thẩm định {what}")
 
 
-@task(name="thẩm định và đề xuất khen thưởng")
+@task(name="thẩm định và đề xuất khen thưởng", task_run_name="thẩm định và đề xuất khen thưởng")
 def appraise_task(plan: Plan, year: int, as_of: datetime) -> AppraisalResult:
     """Appraise the cycle, save its proposals and publish the artifacts."""
     with session_scope() as session:
@@ -49,7 +49,7 @@ def appraise_task(plan: Plan, year: int, as_of: datetime) -> AppraisalResult:
     return result
 
 
-@task(name="ghi danh sách, tờ trình, quyết định và giấy khen")
+@task(name="ghi danh sách, tờ trình, quyết định và giấy khen", task_run_name="ghi danh sách, tờ trình, quyết định và giấy khen")
 def write_proposal_files_task(result: AppraisalResult, out_dir: Path) -> list[Path]:
     """The XLSX list and the DOCX tờ trình; once the list is final, the quyết định and the certificates."""
     from documents.appraisal_files import write_appraisal_files  # document libraries load only when needed
@@ -57,13 +57,13 @@ def write_proposal_files_task(result: AppraisalResult, out_dir: Path) -> list[Pa
     return write_appraisal_files(result, out_dir)
 
 
-@task(name="báo cáo tổng kết năm")
+@task(name="báo cáo tổng kết năm", task_run_name="báo cáo tổng kết năm")
 def annual_report_task(plan: Plan, year: int, out_dir: Path) -> Path:
     with session_scope() as session:
         return annual_report(session, plan, year, out_dir)
 
 
-@task(name="báo cáo sơ kết giai đoạn")
+@task(name="báo cáo sơ kết giai đoạn", task_run_name="báo cáo sơ kết giai đoạn")
 def phase_report_task(plan: Plan, out_dir: Path) -> Path:
     with session_scope() as session:
         return phase_report(session, plan, out_dir)

@@ -22,14 +22,14 @@ from thidua.cycle.state import CycleState
 ENQUEUE_CHUNK = 1000  # drafts rendered and inserted at a time, so memory does not grow with the unit count
 
 
-@task(name="đọc trạng thái chu kỳ", cache_policy=NO_CACHE)
+@task(name="đọc trạng thái chu kỳ", task_run_name="đọc trạng thái chu kỳ", cache_policy=NO_CACHE)
 def read_cycle(plan: str, year: int, day: date) -> CycleState:
     """The cycle's dates, units, dossiers and recorded steps as of the end of `day`."""
     with session_scope() as session:
         return load_state(session, active_plans()[plan], year, day)
 
 
-@task(name="ghi tin nhắn vào hộp thư đi", cache_policy=NO_CACHE)
+@task(name="ghi tin nhắn vào hộp thư đi", task_run_name="ghi tin nhắn vào hộp thư đi", cache_policy=NO_CACHE)
 def write_step(state: CycleState, work: StepBatch) -> int:
     """Write the step's drafts and record the step (and the missed steps it replaces) in one transaction."""
     plan, year, day = state.plan.code, state.year, state.as_of
@@ -45,7 +45,7 @@ def write_step(state: CycleState, work: StepBatch) -> int:
     return written
 
 
-@task(name="ghi nhận mốc đã chạy", cache_policy=NO_CACHE)
+@task(name="ghi nhận mốc đã chạy", task_run_name="ghi nhận mốc đã chạy", cache_policy=NO_CACHE)
 def record_done(plan: str, year: int, day: date, event: tuple[str, str]) -> None:
     with session_scope() as session:
         record_event(session, plan, year, *event, day)

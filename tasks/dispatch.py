@@ -56,7 +56,7 @@ def _plan_agenda(session: Session, plan: Plan, day: date) -> tuple[list[DueRun],
     return runs, awaited
 
 
-@task(name="xác định việc đến hạn", cache_policy=NO_CACHE)
+@task(name="xác định việc đến hạn", task_run_name="xác định việc đến hạn", cache_policy=NO_CACHE)
 def what_is_due(day: date) -> DayAgenda:
     """Every step due on `day` that has not run yet, for every active plan and cycle; and what guidance is awaited.
 
@@ -82,7 +82,7 @@ def what_is_due(day: date) -> DayAgenda:
     return agenda_of_day
 
 
-@task(name="ghi nhận điều phối xong", cache_policy=NO_CACHE)
+@task(name="ghi nhận điều phối xong", task_run_name="ghi nhận điều phối xong", cache_policy=NO_CACHE)
 def record_dispatch_done(day: date) -> None:
     """Record that the day's dispatch finished (the embedded scheduler resumes a day without it)."""
     with session_scope() as session:

@@ -22,7 +22,7 @@ def artifact_key(*parts: object) -> str:
     return re.sub(r"[^a-z0-9]+", "-", "-".join(map(str, parts)).lower()).strip("-")
 
 
-@task(name="công bố trạng thái", cache_policy=NO_CACHE)
+@task(name="công bố trạng thái", task_run_name="công bố trạng thái", cache_policy=NO_CACHE)
 def publish_status(state: CycleState, lines: list[str]) -> None:
     """The per-unit table and the summary under stable keys per plan and year, and the plan's overview (user text
     shown as written)."""

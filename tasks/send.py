@@ -88,7 +88,7 @@ def send_messages(day: date | None = None, channels: list[str] | None = None) ->
     return Sending(dict(report.sent), report.issues(), list(report.down))
 
 
-@task(name="báo quản trị viên", cache_policy=NO_CACHE)
+@task(name="báo quản trị viên", task_run_name="báo quản trị viên", cache_policy=NO_CACHE)
 def alert_administrator(day: date, issues: dict[str, str], down: list[str]) -> int:
     """Write the day's alerts to each plan's standing agency (once a day per problem) and send them through the
     channels that still work; returns how many alerts were new."""
