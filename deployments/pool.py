@@ -90,7 +90,16 @@ def apply_deployment(client: SyncPrefectClient, entry: Entry, pool: str, working
         return Registered("deployment", full_name, UNCHANGED), existing.id
     deployment.version = version
     deployment_id = deployment.apply(work_pool_name=pool)
+    _drop_other_schedules(client, deployment_id, {schedule.slug for schedule in deployment.schedules})
     return Registered("deployment", full_name, UPDATED if existing else CREATED), deployment_id
+
+
+def _drop_other_schedules(client: SyncPrefectClient, deployment_id: UUID, wanted: set[str | None]) -> None:
+    """Remove the schedules the deployment no longer has (Prefect keeps a schedule whose slug the update leaves out:
+    a new dispatch time would otherwise run the dispatcher twice a day)."""
+    for schedule in client.read_deployment_schedules(deployment_id):
+        if schedule.slug not in wanted:
+            client.delete_deployment_schedule(deployment_id, schedule.id)
 
 
 def _thidua_runs() -> ResourceSpecification:
