@@ -22,6 +22,7 @@ from prefect.automations import AutomationCore
 from prefect.client.orchestration import SyncPrefectClient
 from prefect.client.schemas.actions import WorkPoolCreate
 from prefect.client.schemas.objects import StateType
+from prefect._internal.versioning import VersionType
 from prefect.deployments.runner import EntrypointType, RunnerDeployment
 from prefect.events.actions import ChangeFlowRunState, RunDeployment
 from prefect.events.schemas.automations import EventTrigger, Posture
@@ -73,6 +74,7 @@ def _runner_deployment(entry: Entry, working_dir: Path) -> RunnerDeployment:
     return entry.flow.to_deployment(
         entry.name, schedule=entry.schedule, tags=list(entry.tags), description=entry.description,
         entrypoint_type=EntrypointType.MODULE_PATH,  # the worker imports it from the installed project
+        version_type=VersionType.SIMPLE,  # our fingerprint is the version: Prefect would put a git commit over it
         job_variables={"working_dir": str(working_dir)},  # where the workers find .env, plans/ and data/
     )  # fmt: skip
 

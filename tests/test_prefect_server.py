@@ -2,6 +2,7 @@
 a request without credentials is refused; the SMTP password comes from a Secret block, encrypted at rest;
 `thidua deploy` creates the pool, the deployments and the automations once, and changes nothing when run again."""
 
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -40,10 +41,22 @@ def test_the_smtp_password_comes_from_a_secret_block_encrypted_at_rest(server: S
     assert stored and not any(server.smtp_password in data for data in stored)
 
 
-def test_deploy_creates_everything_once_and_changes_nothing_when_run_again(server: Stack, tmp_path: Path) -> None:
+def _git_clone_with_a_remote(path: Path) -> None:
+    """Like an installation cloned from a forge: Prefect infers a deployment version from git there."""
+    for command in (["init", "-q"], ["remote", "add", "origin", "https://git.example.invalid/thidua.git"],
+                    ["-c", "user.name=t", "-c", "user.email=t@example.invalid", "commit", "-q", "--allow-empty", "-m", "x"]):
+        subprocess.run(["git", "-C", str(path), *command], check=True)  # fmt: skip
+
+
+def test_deploy_creates_everything_once_and_changes_nothing_when_run_again(
+    server: Stack, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from prefect.client.orchestration import get_client
 
     from flows.daily import daily
+
+    _git_clone_with_a_remote(tmp_path)
+    monkeypatch.chdir(tmp_path)
 
     with get_client(sync_client=True) as client:
         first = deploy(client, DailySchedule(7, 0), "thidua-test", tmp_path)
