@@ -15,12 +15,13 @@ $(VENV): pyproject.toml
 demo: $(VENV)
 	$(BIN)/thidua demo
 
+# On two processes (pytest-xdist): each has its own databases, Prefect test server and ports.
 test: $(VENV)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n 2
 
 # Everything but the tests marked `slow` (those that need Prefect's server or a browser).
 test-fast: $(VENV)
-	$(BIN)/python -m pytest -m "not slow"
+	$(BIN)/python -m pytest -n 2 -m "not slow"
 
 bench: $(VENV)
 	$(BIN)/python bench/cli.py

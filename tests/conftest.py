@@ -1,6 +1,9 @@
 """Shared fixtures: a migrated database on SQLite and on PostgreSQL, emptied before each test."""
 
+import atexit
 import os
+import shutil
+import tempfile
 import uuid
 from collections.abc import Callable, Iterator
 
@@ -12,6 +15,9 @@ from sqlmodel import SQLModel
 from deployments.prefect_env import offline_prefect
 
 offline_prefect()  # before anything imports Prefect: no telemetry from the temporary server
+if "THIDUA_DATA_DIR" not in os.environ:  # each test process writes in a data folder of its own, never the checkout's
+    os.environ["THIDUA_DATA_DIR"] = tempfile.mkdtemp(prefix="thidua-tests-")
+    atexit.register(shutil.rmtree, os.environ["THIDUA_DATA_DIR"], True)
 
 import models  # noqa: E402, F401
 from models.db import make_engine  # noqa: E402

@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from cli import app
@@ -13,7 +14,8 @@ from services.workspace import EXAMPLE
 ENV_EXAMPLE = (EXAMPLE / ".env.example").read_text(encoding="utf-8")
 
 
-def test_init_writes_a_commented_env_an_example_plan_and_its_units(tmp_path: Path) -> None:
+def test_init_writes_a_commented_env_an_example_plan_and_its_units(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("THIDUA_DATA_DIR", raising=False)  # the tests' own data folder would win over the .env
     target = tmp_path / "thidua-tinh"
     result = CliRunner().invoke(app, ["init", str(target)])
     assert result.exit_code == 0, result.output
