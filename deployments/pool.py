@@ -18,11 +18,11 @@ from datetime import timedelta
 from pathlib import Path
 from uuid import UUID
 
+from prefect._internal.versioning import VersionType
 from prefect.automations import AutomationCore
 from prefect.client.orchestration import SyncPrefectClient
 from prefect.client.schemas.actions import WorkPoolCreate
 from prefect.client.schemas.objects import StateType
-from prefect._internal.versioning import VersionType
 from prefect.deployments.runner import EntrypointType, RunnerDeployment
 from prefect.events.actions import ChangeFlowRunState, RunDeployment
 from prefect.events.schemas.automations import EventTrigger, Posture
