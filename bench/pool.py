@@ -22,7 +22,8 @@ from pathlib import Path
 from typing import Any
 
 from deployments.rehearsal import outbox, settle, start_daily, workers_online
-from deployments.stack import Stack, descendants, exit_on_sigterm, stack, wait_until
+from deployments.stack import Stack, descendants, exit_on_sigterm, stack
+from notifications.devservers import wait_until
 
 ROOT = Path(__file__).resolve().parent.parent
 PLANS = int(os.environ.get("BENCH_PLANS", "34"))

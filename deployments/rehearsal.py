@@ -30,8 +30,8 @@ from deployments.stack import (
     exit_on_sigterm,
     kill_tree,
     stack,
-    wait_until,
 )
+from notifications.devservers import wait_until
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCE, YEAR = "loc-ninh-2024-2025", 2025

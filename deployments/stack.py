@@ -18,7 +18,7 @@ import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,23 +27,13 @@ from typing import IO, Any
 import httpx
 import psycopg
 
-from notifications.devservers import LOOPBACK, free_port
+from notifications.devservers import LOOPBACK, free_port, wait_until
 
 BIN = Path(sys.executable).parent
 PG_ADMIN_URL = os.environ.get("THIDUA_TEST_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
 START_LIMIT_S = 180.0  # Prefect's server answers its health check in ~20 s here; a busy machine needs more
 SMTP_LOGIN = "thidua-rehearsal"
 HEARTBEAT_S = 30  # the shortest flow-run heartbeat Prefect allows: a dead worker's runs are Crashed after 90 s
-
-
-def wait_until(condition: Callable[[], bool], limit_s: float, every_s: float = 0.5) -> bool:
-    """Poll `condition` until it holds or `limit_s` passes; whether it held."""
-    deadline = time.monotonic() + limit_s
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(every_s)
-    return condition()
 
 
 def descendants(pid: int) -> set[int]:

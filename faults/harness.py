@@ -209,16 +209,6 @@ def workspace(kind: str, name: str) -> Iterator[Workspace]:
         space.close()
 
 
-def wait_until(condition: Callable[[], bool], limit_s: float, every_s: float = 0.01) -> bool:
-    """Poll `condition` until it holds or `limit_s` passes; whether it held."""
-    deadline = time.monotonic() + limit_s
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(every_s)
-    return condition()
-
-
 def plan_text(code: str, source: str = "loc-ninh-2024-2025", **replacements: str) -> str:
     """A seed plan under another code, sending by email only (the scenarios' Zalo server runs only where one
     is meant), with text replaced (old → new)."""

@@ -14,11 +14,11 @@ from faults.harness import (
     plan_text,
     stop,
     unit_rows,
-    wait_until,
 )
 from models.db import session_scope
 from models.queries.events import dispatch_done
 from models.types import utcnow
+from notifications.devservers import wait_until
 from notifications.devservers.smtp_sink import SmtpSink
 from thidua.dates import local_day
 

@@ -18,9 +18,9 @@ from faults.harness import (
     in_flight,
     mail_keys,
     outbox_rows,
-    wait_until,
     write_messages,
 )
+from notifications.devservers import wait_until
 from notifications.devservers.smtp_sink import SmtpSink
 from notifications.devservers.zalo_server import ZaloServer
 

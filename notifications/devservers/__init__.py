@@ -4,6 +4,7 @@ import json
 import signal
 import socket
 import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import IO, Any, Self
@@ -16,6 +17,16 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind((LOOPBACK, 0))
         return int(sock.getsockname()[1])
+
+
+def wait_until(condition: Callable[[], bool], limit_s: float, every_s: float = 0.01) -> bool:
+    """Poll `condition` until it holds or `limit_s` passes; whether it held."""
+    deadline = time.monotonic() + limit_s
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(every_s)
+    return condition()
 
 
 class RecordingServer:
