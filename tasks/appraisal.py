@@ -3,7 +3,6 @@
 from datetime import datetime
 from pathlib import Path
 
-from prefect import task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.context import get_run_context
 from prefect.exceptions import MissingContextError
@@ -11,6 +10,7 @@ from prefect.exceptions import MissingContextError
 from models.db import session_scope
 from models.queries.appraisal import appraise_cycle
 from services.reports import annual_report, phase_report
+from tasks.naming import named_task
 from tasks.publish import artifact_key
 from thidua.appraisal.export import as_text, council_rows, decision_rows, ranking_rows, summary_markdown
 from thidua.appraisal.model import AppraisalResult
@@ -40,7 +40,7 @@ def publish_appraisal(result: AppraisalResult) -> None:
     create_markdown_artifact(summary_markdown(result), key=artifact_key("appraisal", plan, year), description=f"Thẩm định {what}")
 
 
-@task(name="thẩm định và đề xuất khen thưởng", task_run_name="thẩm định và đề xuất khen thưởng")
+@named_task("thẩm định và đề xuất khen thưởng")
 def appraise_task(plan: Plan, year: int, as_of: datetime) -> AppraisalResult:
     """Appraise the cycle, save its proposals and publish the artifacts."""
     with session_scope() as session:
@@ -49,7 +49,7 @@ def appraise_task(plan: Plan, year: int, as_of: datetime) -> AppraisalResult:
     return result
 
 
-@task(name="ghi danh sách, tờ trình, quyết định và giấy khen", task_run_name="ghi danh sách, tờ trình, quyết định và giấy khen")
+@named_task("ghi danh sách, tờ trình, quyết định và giấy khen")
 def write_proposal_files_task(result: AppraisalResult, out_dir: Path) -> list[Path]:
     """The XLSX list and the DOCX tờ trình; once the list is final, the quyết định and the certificates."""
     from documents.appraisal_files import write_appraisal_files  # document libraries load only when needed
@@ -57,13 +57,13 @@ def write_proposal_files_task(result: AppraisalResult, out_dir: Path) -> list[Pa
     return write_appraisal_files(result, out_dir)
 
 
-@task(name="báo cáo tổng kết năm", task_run_name="báo cáo tổng kết năm")
+@named_task("báo cáo tổng kết năm")
 def annual_report_task(plan: Plan, year: int, out_dir: Path) -> Path:
     with session_scope() as session:
         return annual_report(session, plan, year, out_dir)
 
 
-@task(name="báo cáo sơ kết giai đoạn", task_run_name="báo cáo sơ kết giai đoạn")
+@named_task("báo cáo sơ kết giai đoạn")
 def phase_report_task(plan: Plan, out_dir: Path) -> Path:
     with session_scope() as session:
         return phase_report(session, plan, out_dir)

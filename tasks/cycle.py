@@ -7,7 +7,6 @@ per flow stays constant whatever the number of units.
 from datetime import date
 from itertools import islice
 
-from prefect import task
 from prefect.cache_policies import NO_CACHE
 
 from models.db import session_scope
@@ -16,20 +15,21 @@ from models.queries.events import record_event
 from notifications.outbox import enqueue
 from services.plans import active_plans
 from services.runtime import instant_on, message_renderer
+from tasks.naming import named_task
 from thidua.cycle.decide import StepBatch
 from thidua.cycle.state import CycleState
 
 ENQUEUE_CHUNK = 1000  # drafts rendered and inserted at a time, so memory does not grow with the unit count
 
 
-@task(name="đọc trạng thái chu kỳ", task_run_name="đọc trạng thái chu kỳ", cache_policy=NO_CACHE)
+@named_task("đọc trạng thái chu kỳ", cache_policy=NO_CACHE)
 def read_cycle(plan: str, year: int, day: date) -> CycleState:
     """The cycle's dates, units, dossiers and recorded steps as of the end of `day`."""
     with session_scope() as session:
         return load_state(session, active_plans()[plan], year, day)
 
 
-@task(name="ghi tin nhắn vào hộp thư đi", task_run_name="ghi tin nhắn vào hộp thư đi", cache_policy=NO_CACHE)
+@named_task("ghi tin nhắn vào hộp thư đi", cache_policy=NO_CACHE)
 def write_step(state: CycleState, work: StepBatch) -> int:
     """Write the step's drafts and record the step (and the missed steps it replaces) in one transaction."""
     plan, year, day = state.plan.code, state.year, state.as_of
@@ -45,7 +45,7 @@ def write_step(state: CycleState, work: StepBatch) -> int:
     return written
 
 
-@task(name="ghi nhận mốc đã chạy", task_run_name="ghi nhận mốc đã chạy", cache_policy=NO_CACHE)
+@named_task("ghi nhận mốc đã chạy", cache_policy=NO_CACHE)
 def record_done(plan: str, year: int, day: date, event: tuple[str, str]) -> None:
     with session_scope() as session:
         record_event(session, plan, year, *event, day)

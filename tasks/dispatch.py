@@ -4,7 +4,6 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from prefect import task
 from prefect.cache_policies import NO_CACHE
 from sqlmodel import Session
 
@@ -13,6 +12,7 @@ from models.queries.cycle import load_dates
 from models.queries.events import record_dispatch
 from services.plans import active_plans
 from tasks.logs import run_logger
+from tasks.naming import named_task
 from thidua.cycle.decide import CycleFlow, agenda
 from thidua.cycle.status import awaited_guidance
 from thidua.errors import fault_line
@@ -56,7 +56,7 @@ def _plan_agenda(session: Session, plan: Plan, day: date) -> tuple[list[DueRun],
     return runs, awaited
 
 
-@task(name="xác định việc đến hạn", task_run_name="xác định việc đến hạn", cache_policy=NO_CACHE)
+@named_task("xác định việc đến hạn", cache_policy=NO_CACHE)
 def what_is_due(day: date) -> DayAgenda:
     """Every step due on `day` that has not run yet, for every active plan and cycle; and what guidance is awaited.
 
@@ -82,7 +82,7 @@ def what_is_due(day: date) -> DayAgenda:
     return agenda_of_day
 
 
-@task(name="ghi nhận điều phối xong", task_run_name="ghi nhận điều phối xong", cache_policy=NO_CACHE)
+@named_task("ghi nhận điều phối xong", cache_policy=NO_CACHE)
 def record_dispatch_done(day: date) -> None:
     """Record that the day's dispatch finished (the embedded scheduler resumes a day without it)."""
     with session_scope() as session:

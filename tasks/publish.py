@@ -2,12 +2,12 @@
 
 import re
 
-from prefect import task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 
 from models.db import session_scope
 from models.queries.messages import message_counts
+from tasks.naming import named_task
 from thidua.cycle.overview import overview_markdown
 from thidua.cycle.state import CycleState
 from thidua.cycle.status import status_rows, summary_markdown
@@ -22,7 +22,7 @@ def artifact_key(*parts: object) -> str:
     return re.sub(r"[^a-z0-9]+", "-", "-".join(map(str, parts)).lower()).strip("-")
 
 
-@task(name="công bố trạng thái", task_run_name="công bố trạng thái", cache_policy=NO_CACHE)
+@named_task("công bố trạng thái", cache_policy=NO_CACHE)
 def publish_status(state: CycleState, lines: list[str]) -> None:
     """The per-unit table and the summary under stable keys per plan and year, and the plan's overview (user text
     shown as written)."""

@@ -18,6 +18,7 @@ from services.alerts import enqueue_alerts
 from services.freshness import still_true
 from services.runtime import instant_on
 from tasks.logs import run_logger
+from tasks.naming import named_task
 from thidua.channels import REGISTRY
 
 
@@ -88,7 +89,7 @@ def send_messages(day: date | None = None, channels: list[str] | None = None) ->
     return Sending(dict(report.sent), report.issues(), list(report.down))
 
 
-@task(name="báo quản trị viên", task_run_name="báo quản trị viên", cache_policy=NO_CACHE)
+@named_task("báo quản trị viên", cache_policy=NO_CACHE)
 def alert_administrator(day: date, issues: dict[str, str], down: list[str]) -> int:
     """Write the day's alerts to each plan's standing agency (once a day per problem) and send them through the
     channels that still work; returns how many alerts were new."""
