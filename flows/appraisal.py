@@ -33,7 +33,5 @@ def appraisal(plan: str, year: int, as_of: date | None = None) -> dict[str, Any]
     files = write_proposal_files_task(result, outputs_dir(plan, year))
     lines = [*summary_lines(result), *(f"Đã ghi {path.name}" for path in files)]
     record_done(plan, year, day, (ONE_OFF[CycleFlow.appraisal], str(year)))
-    publish_status(  # after the step is recorded: the status shows it done
-        quote(read_cycle(plan, year, day)), lines
-    )
+    publish_status(quote(read_cycle(plan, year, day)), lines)  # after the step is recorded: the status shows it done
     return step_result(CycleFlow.appraisal, the_plan, year, CycleFlow.appraisal.value, day, lines)
