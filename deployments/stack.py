@@ -27,7 +27,7 @@ from typing import IO, Any
 import httpx
 import psycopg
 
-from notifications.devservers import LOOPBACK, free_port, wait_until
+from notifications.devservers import LOOPBACK, bare_environ, free_port, wait_until
 
 BIN = Path(sys.executable).parent
 PG_ADMIN_URL = os.environ.get("THIDUA_TEST_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
@@ -98,9 +98,8 @@ class Stack:
         logs = self.folder / "logs"
         logs.mkdir(exist_ok=True)
         out: IO[str] = (logs / f"{name}.log").open("w", encoding="utf-8")
-        clean = {k: v for k, v in os.environ.items() if not k.startswith(("THIDUA_", "PREFECT_")) and k != "DATABASE_URL"}
         process = subprocess.Popen(
-            args, cwd=cwd or self.folder, env={**clean, **self.env, **(env or {})}, text=True, start_new_session=True,
+            args, cwd=cwd or self.folder, env={**bare_environ(), **self.env, **(env or {})}, text=True, start_new_session=True,
             stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT,
         )  # fmt: skip
         self.processes[name] = process
@@ -116,9 +115,8 @@ class Stack:
 
     def thidua(self, *args: str, stdin: str | None = None, limit_s: float = 300.0, check: bool = True) -> subprocess.CompletedProcess[str]:
         """`thidua args` in the working directory, to its end; raises with its output if it failed (unless `check` is off)."""
-        clean = {k: v for k, v in os.environ.items() if not k.startswith(("THIDUA_", "PREFECT_")) and k != "DATABASE_URL"}
         done = subprocess.run(
-            [str(BIN / "thidua"), *args], cwd=self.workdir if self.workdir.exists() else self.folder, env={**clean, **self.env},
+            [str(BIN / "thidua"), *args], cwd=self.workdir if self.workdir.exists() else self.folder, env={**bare_environ(), **self.env},
             input=stdin, text=True,
             capture_output=True, timeout=limit_s,
         )  # fmt: skip

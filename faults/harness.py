@@ -27,6 +27,8 @@ import psycopg
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
+from notifications.devservers import bare_environ
+
 ROOT = Path(__file__).resolve().parent.parent
 THIDUA = Path(sys.executable).with_name("thidua")
 PG_ADMIN_URL = os.environ.get("THIDUA_TEST_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
@@ -145,8 +147,7 @@ class Workspace:
 
     def process_env(self, **extra: str) -> dict[str, str]:
         """The environment of a `thidua` process: this one's, without THIDUA_*/Prefect server settings, plus ours."""
-        clean = {k: v for k, v in os.environ.items() if not k.startswith(("THIDUA_", "PREFECT_")) and k != "DATABASE_URL"}
-        return {**clean, **self.env, **extra}
+        return {**bare_environ(), **self.env, **extra}
 
     def start(self, args: Iterable[str], *, stdin: str | None = None, **env: str) -> subprocess.Popen[str]:
         """`thidua args` in the background, in a process group of its own (stopped with `stop`)."""

@@ -1,6 +1,8 @@
-"""Local stand-ins for the SMTP server and the Zalo API, on loopback only, for development, tests and demos."""
+"""Local stand-ins for the SMTP server and the Zalo API, on loopback only, for development, tests and demos; and
+what the harnesses that start them share (a free port, a clean environment, a bounded wait)."""
 
 import json
+import os
 import signal
 import socket
 import threading
@@ -17,6 +19,11 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind((LOOPBACK, 0))
         return int(sock.getsockname()[1])
+
+
+def bare_environ() -> dict[str, str]:
+    """This process's environment without thidua's and Prefect's settings: the base of a process given its own."""
+    return {k: v for k, v in os.environ.items() if not k.startswith(("THIDUA_", "PREFECT_")) and k != "DATABASE_URL"}
 
 
 def wait_until(condition: Callable[[], bool], limit_s: float, every_s: float = 0.01) -> bool:
