@@ -40,7 +40,7 @@ faults: $(VENV)
 rehearsal: $(VENV)
 	$(BIN)/python -m deployments.rehearsal
 
-# The daily dispatch on a work pool at national size (34 plans, ~4,000 units), one worker then two.
+# The daily dispatch on a work pool at national breadth (34 plans, 1,020 units), one worker then two.
 bench-pool: $(VENV)
 	$(BIN)/python bench/pool.py
 

@@ -21,26 +21,15 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from deployments.rehearsal import outbox, settle, start_daily, workers_online
+from deployments.rehearsal import outbox, plan_copies, settle, start_daily, workers_online
 from deployments.stack import Stack, descendants, exit_on_sigterm, stack
 from notifications.devservers import wait_until
 
-ROOT = Path(__file__).resolve().parent.parent
 PLANS = int(os.environ.get("BENCH_PLANS", "34"))
 UNITS_PER_PLAN = int(os.environ.get("BENCH_UNITS_PER_PLAN", "30"))
 WORKER_LIMIT = "4"  # flow runs a worker holds at once (each is a Python process of ~150 MB)
 DAYS = (("launch", date(2025, 1, 2)), ("quiet", date(2025, 3, 3)), ("burst", date(2025, 11, 17)))
 POOL = "thidua-bench"
-
-
-def plans() -> dict[str, str]:
-    text = (ROOT / "plans" / "loc-ninh-2024-2025.yaml").read_text(encoding="utf-8")
-    return {
-        f"tinh-{n:02d}-2024-2025": text.replace("code: loc-ninh-2024-2025", f"code: tinh-{n:02d}-2024-2025").replace(
-            "short_name: Lộc Ninh", f"short_name: Tỉnh {n:02d}"
-        )
-        for n in range(1, PLANS + 1)
-    }
 
 
 def units_csv() -> str:
@@ -113,7 +102,7 @@ def _measure(s: Stack, workers: int) -> dict[str, Any]:
     """Install, deploy, start the workers, replay the days."""
     tokens = s.start_mail_and_zalo()
     s.save_secret_blocks()
-    s.install(plans(), units_csv(), POOL)
+    s.install(plan_copies(PLANS, "tinh", "Tỉnh"), units_csv(), POOL)
     s.thidua("notify", "zalo-token", stdin=json.dumps(tokens))
     s.thidua("deploy")
     running = {f"worker-{n}": s.start_worker(f"worker-{n}", POOL, limit=WORKER_LIMIT) for n in range(1, workers + 1)}

@@ -66,12 +66,12 @@ class Rehearsal:
         return holds
 
 
-def plans() -> dict[str, str]:
-    """Copies of the Lộc Ninh plan under other codes and short names (email and Zalo)."""
+def plan_copies(count: int, code: str, short_name: str) -> dict[str, str]:
+    """`count` copies of the Lộc Ninh plan (email and Zalo), coded `{code}-N-2024-2025` and named `{short_name} N`."""
     text = (ROOT / "plans" / f"{SOURCE}.yaml").read_text(encoding="utf-8")
     return {
-        f"dien-tap-{n}-2024-2025": text.replace(f"code: {SOURCE}", f"code: dien-tap-{n}-2024-2025").replace("short_name: Lộc Ninh", f"short_name: Diễn tập {n}")
-        for n in range(1, PLANS + 1)
+        f"{code}-{n}-2024-2025": text.replace(f"code: {SOURCE}", f"code: {code}-{n}-2024-2025").replace("short_name: Lộc Ninh", f"short_name: {short_name} {n}")
+        for n in range(1, count + 1)
     }
 
 
@@ -268,7 +268,7 @@ def build(s: Stack, r: Rehearsal) -> dict[str, subprocess.Popen[str]]:
     tokens = s.start_mail_and_zalo()
     s.save_secret_blocks()
     r.step("SMTP (đòi đăng nhập) và Zalo giả lập; mật khẩu SMTP, app secret Zalo", "chỉ nằm trong Secret block của Prefect")
-    s.install(plans(), (ROOT / "plans" / "units" / f"{SOURCE}.csv").read_text(encoding="utf-8"), POOL)
+    s.install(plan_copies(PLANS, "dien-tap", "Diễn tập"), (ROOT / "plans" / "units" / f"{SOURCE}.csv").read_text(encoding="utf-8"), POOL)
     s.env |= {"THIDUA_SMTP_RATE_PER_S": SEND_RATE, "THIDUA_ZALO_RATE_PER_S": SEND_RATE}
     pair = f"{tokens['access_token']}\n{tokens['refresh_token']}\n"  # without Zalo's expires_in: --expires-in holds
     s.thidua("notify", "zalo-token", "--expires-in", "60", stdin=pair)  # due at once: `thidua doctor` refreshes it (real clock)
