@@ -143,16 +143,20 @@ def workers_online(pool: str) -> int:
 # --- the outbox and what arrived -----------------------------------------------------------------------------
 
 
-def outbox(url: str) -> list[Any]:
+def _query(url: str, sql: str) -> list[Any]:
+    """The rows of `sql` on thidua's database at `url`, read over a connection of its own."""
     from sqlalchemy import create_engine, text
 
     engine = create_engine(url)
     try:
         with engine.connect() as conn:
-            query = "SELECT channel, status, kind, message_id, provider_id, attempt_started_at, last_error FROM outboxmessage"
-            return list(conn.execute(text(query)))
+            return list(conn.execute(text(sql)))
     finally:
         engine.dispose()
+
+
+def outbox(url: str) -> list[Any]:
+    return _query(url, "SELECT channel, status, kind, message_id, provider_id, attempt_started_at, last_error FROM outboxmessage")
 
 
 @dataclass
@@ -338,14 +342,8 @@ def measure(s: Stack, r: Rehearsal) -> None:
 
 def _zalo_refreshed(url: str) -> bool:
     """The token pair was refreshed (which needs the app secret): its version moved past the one stored."""
-    from sqlalchemy import create_engine, text
-
-    engine = create_engine(url)
-    try:
-        with engine.connect() as conn:
-            return (conn.execute(text("SELECT max(version) FROM zalotoken")).scalar_one() or 0) > 0  # stored: 0
-    finally:
-        engine.dispose()
+    ((version,),) = _query(url, "SELECT max(version) FROM zalotoken")
+    return (version or 0) > 0  # stored: 0
 
 
 def _crashed_deployment_runs(runs: list[Any]) -> int:
