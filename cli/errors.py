@@ -13,7 +13,7 @@ from collections.abc import Callable
 from typing import NamedTuple
 
 from thidua.errors import InvalidInput, shown, validation_reason
-from thidua.words import os_error
+from thidua.words import os_error, os_reason
 
 EXIT_INVALID, EXIT_ENVIRONMENT = 2, 1
 PREFECT_STARTUP = "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS"
@@ -110,7 +110,7 @@ def _prefect_server(exc: BaseException) -> Failure | None:
 
         if isinstance(exc, httpx.TransportError):
             url = getattr(getattr(exc, "request", None), "url", "PREFECT_API_URL")
-            return Failure(EXIT_ENVIRONMENT, [f"Không kết nối được máy chủ Prefect tại {url}: {shown(exc)}. Kiểm tra PREFECT_API_URL."])
+            return Failure(EXIT_ENVIRONMENT, [f"Không kết nối được máy chủ Prefect tại {url}: {os_reason(exc) or shown(exc)}. Kiểm tra PREFECT_API_URL."])
     return None
 
 

@@ -152,3 +152,20 @@ def test_the_environment_faults_the_boundary_explains() -> None:
     full = explain(OSError(28, "No space left on device", "/var/thidua/out.xlsx"))
     assert full == (1, ["Lỗi khi đọc hoặc ghi /var/thidua/out.xlsx: ổ đĩa đã đầy."])
     assert explain(KeyError("a bug")) is None  # a bug keeps its traceback
+
+
+def test_a_prefect_server_that_refuses_the_connection_is_explained_in_vietnamese() -> None:
+    import httpx
+
+    request = httpx.Request("GET", "http://127.0.0.1:9/api/work_pools/thidua")
+    try:
+        try:
+            raise ConnectionRefusedError(111, "Connection refused")
+        except OSError as refused:
+            raise httpx.ConnectError("[Errno 111] Connection refused", request=request) from refused
+    except httpx.ConnectError as error:
+        failure = explain(error)
+    assert failure == (1, [
+        "Không kết nối được máy chủ Prefect tại http://127.0.0.1:9/api/work_pools/thidua: máy chủ từ chối kết nối "
+        "(không có dịch vụ nào nghe ở cổng này). Kiểm tra PREFECT_API_URL."
+    ])  # fmt: skip

@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
+from errno import errorcode
 
 from thidua.dates import TZ
 
@@ -262,6 +263,17 @@ OS_ERRORS = {
 def os_error(code: str | None, fallback: str) -> str:
     """The reason of an OS error in Vietnamese (`EACCES` → `không có quyền truy cập`), or `fallback` in brackets."""
     return OS_ERRORS.get(code or "", f"lỗi hệ thống ({fallback})")
+
+
+def os_reason(error: BaseException) -> str | None:
+    """The Vietnamese reason of the first OS error with an errno in `error` or what caused it (a library's connection
+    error wraps the system's `ECONNREFUSED`), if there is one."""
+    link: BaseException | None = error
+    while link is not None:
+        if isinstance(link, OSError) and link.errno:
+            return os_error(errorcode.get(link.errno), str(link))
+        link = link.__cause__ or link.__context__
+    return None
 
 
 def upper_first(value: str) -> str:

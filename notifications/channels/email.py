@@ -14,7 +14,6 @@ from collections import deque
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 from email.utils import formataddr, formatdate, parseaddr
-from errno import errorcode
 from pathlib import Path
 from typing import ClassVar, Literal
 
@@ -26,7 +25,7 @@ from config import Settings
 from notifications.channels.base import Delivery, DeliveryResult, Health, Lease, Masker, Outgoing, SendRate
 from notifications.render import one_line
 from notifications.secrets import SMTP_PASSWORD_BLOCK, resolve_secret
-from thidua.words import os_error
+from thidua.words import os_error, os_reason
 
 TlsMode = Literal["none", "starttls", "implicit"]
 _CONNECTION_LOST = (aiosmtplib.SMTPServerDisconnected, aiosmtplib.SMTPTimeoutError, OSError, asyncio.TimeoutError)
@@ -34,12 +33,9 @@ _CONNECTION_LOST = (aiosmtplib.SMTPServerDisconnected, aiosmtplib.SMTPTimeoutErr
 
 def connection_reason(error: BaseException) -> str:
     """Why a connection failed, in Vietnamese where the operating system named it (refused, timed out, …)."""
-    cause = error.__cause__ if isinstance(error.__cause__, OSError) else error
     if isinstance(error, aiosmtplib.SMTPTimeoutError | asyncio.TimeoutError):
         return os_error("ETIMEDOUT", str(error))
-    if isinstance(cause, OSError) and cause.errno:
-        return os_error(errorcode.get(cause.errno), str(cause))
-    return str(error)
+    return os_reason(error) or str(error)
 
 
 class InvalidAddress(ValueError):
