@@ -8,7 +8,7 @@ and writes docs/img/prefect-*.png:
 
     .venv/bin/python scripts/prefect_screenshots.py --api http://127.0.0.1:4200/api [--out docs/img]
 
-Pages are shot with chromium's own --screenshot (the flags of /work/shared/PREFECT.md); the one picture that needs
+Pages are shot with chromium's own --screenshot (the FLAGS below); the one picture that needs
 a click (the re-run form's open drop-down) goes through chromedriver.
 """
 
